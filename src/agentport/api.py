@@ -1,0 +1,156 @@
+"""The library: read, write, convert and detect agents. Nothing here prints, prompts or exits."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Union
+
+from . import dialects as registry
+from .diagnostics import Code, Diagnostic, LossError, ParseError, Report
+from .model import Agent
+from .text import pagecopy
+from .text.markdown import KEEP, Layout, relayout
+
+if TYPE_CHECKING:
+    from .dialects.base import Dialect
+
+DialectLike = Union[str, "Dialect"]
+PathLike = Union[str, "os.PathLike[str]"]
+
+
+def dialects() -> list[str]:
+    """Names of every dialect agentport can read and write, plugins included."""
+    return registry.names()
+
+
+def get_dialect(name: DialectLike) -> "Dialect":
+    """The dialect object for ``name``; raises :class:`UnknownDialectError` with a suggestion."""
+    return registry.get(name)
+
+
+def detect(text: str | None = None, path: PathLike | None = None) -> str | None:
+    """The dialect a file is written in, judged by its path and then its content, or ``None``."""
+    candidates = registry.all_dialects()
+    if path is not None:
+        by_path = [dialect for dialect in candidates if dialect.matches_path(os.fspath(path))]
+        if len(by_path) == 1:
+            return by_path[0].name
+        if by_path:
+            candidates = by_path
+    if text is None:
+        return None
+    if pagecopy.is_page_copy(text):
+        text = pagecopy.recover(text, Report())
+    scores = [(dialect.looks_like(text), index, dialect.name) for index, dialect in enumerate(candidates)]
+    best = max(scores, default=(0, 0, None))
+    return best[2] if best[0] > 0 else None
+
+
+def loads(
+    text: str,
+    dialect: DialectLike | None = None,
+    *,
+    path: PathLike | None = None,
+    report: Report | None = None,
+) -> Agent:
+    """Read one agent from ``text``. Without ``dialect`` it is detected from path and content.
+
+    Web page copies of agent files are recovered first. Diagnostics go to ``report``; a file
+    that cannot be read raises :class:`ParseError` naming the line.
+    """
+    report = report if report is not None else Report(os.fspath(path) if path else None)
+    if pagecopy.is_page_copy(text):
+        text = pagecopy.recover(text, report)
+    name = dialect if dialect is not None else detect(text, path)
+    if name is None:
+        report.error(Code.INVALID_INPUT, "cannot tell which dialect this file is written in; name it explicitly")
+        raise ParseError(f"{path or '<input>'}: unknown dialect", list(report))
+    return registry.get(name).read(text, path=os.fspath(path) if path else None, report=report)
+
+
+def load(path: PathLike, dialect: DialectLike | None = None, *, report: Report | None = None) -> Agent:
+    """Read the agent file at ``path``."""
+    return loads(read_text(path), dialect, path=path, report=report)
+
+
+def dumps(
+    agent: Agent,
+    dialect: DialectLike,
+    *,
+    report: Report | None = None,
+    layout: Layout = KEEP,
+) -> str:
+    """The text of ``agent`` in ``dialect``. An agent read from that dialect and not changed
+    comes back byte for byte; an edited one keeps its comments and key order."""
+    report = report if report is not None else Report()
+    if not layout.is_identity:
+        agent = agent.replace(prompt=relayout(agent.prompt, layout, report))
+    return registry.get(dialect).write(agent, report=report)
+
+
+def dump(
+    agent: Agent,
+    path: PathLike,
+    dialect: DialectLike | None = None,
+    *,
+    report: Report | None = None,
+    layout: Layout = KEEP,
+    overwrite: bool = False,
+) -> bool:
+    """Write ``agent`` to ``path`` atomically; returns whether the file changed.
+
+    The dialect defaults to the one ``path`` suggests. An existing file with other content is
+    replaced only with ``overwrite=True`` (:class:`FileExistsError` otherwise).
+    """
+    from .files import write_atomic
+
+    name = dialect if dialect is not None else detect(path=path)
+    if name is None:
+        raise ValueError(f"cannot tell the dialect from the path {os.fspath(path)!r}; pass dialect=")
+    return write_atomic(Path(path), dumps(agent, name, report=report, layout=layout), overwrite=overwrite)
+
+
+@dataclass(frozen=True)
+class Conversion:
+    """The outcome of :func:`convert`: the text written, and everything worth knowing."""
+
+    text: str
+    agent: Agent
+    read: str
+    write: str
+    diagnostics: tuple[Diagnostic, ...]
+
+    @property
+    def lossless(self) -> bool:
+        return not any(item.is_loss for item in self.diagnostics)
+
+
+def convert(
+    text: str,
+    read: DialectLike | None = None,
+    write: DialectLike = "opencode",
+    *,
+    path: PathLike | None = None,
+    layout: Layout = KEEP,
+    strict: bool = False,
+) -> Conversion:
+    """Convert one agent file's ``text`` from dialect ``read`` (detected if omitted) to ``write``.
+
+    With ``strict=True`` any loss raises :class:`LossError` instead of being reported.
+    """
+    report = Report(os.fspath(path) if path else None)
+    agent = loads(text, read, path=path, report=report)
+    output = dumps(agent, write, report=report, layout=layout)
+    diagnostics = tuple(report)
+    if strict and any(item.is_loss for item in diagnostics):
+        raise LossError(f"{path or '<input>'}: the conversion loses information", list(diagnostics))
+    source = agent.source.dialect if agent.source else str(read)
+    return Conversion(output, agent, source, registry.get(write).name, diagnostics)
+
+
+def read_text(path: PathLike) -> str:
+    """A file's text as written: UTF-8, line endings and byte order mark untouched."""
+    with open(path, encoding="utf-8", newline="") as handle:
+        return handle.read()

@@ -1,0 +1,243 @@
+"""What every dialect is, and the shared machinery of the Markdown-with-frontmatter dialects.
+
+A dialect is a reader and a writer around the neutral :class:`~agentport.model.Agent`. The
+Markdown dialects (most of them) differ only in how frontmatter keys map to neutral fields:
+they implement :meth:`MarkdownDialect.parse` and :meth:`MarkdownDialect.render`, and this
+module does the rest - splitting the file, lenient YAML, byte-exact write-back of an unchanged
+agent, in-place edits that keep comments and key order, and reporting foreign fields.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import re
+from pathlib import PurePosixPath
+from typing import Any, ClassVar, Mapping
+
+from ..diagnostics import Code, ParseError, Report, Severity
+from ..model import Agent, as_read, changed_fields
+from ..text import frontmatter, yamlio
+
+_MISSING = object()
+
+
+class Dialect:
+    """One agent file format. Subclasses set the class attributes and implement read/write."""
+
+    name: ClassVar[str]
+    """Registry key, also the ``formats/<name>/`` folder and the ``extras`` key."""
+    title: ClassVar[str]
+    """Human name of the tool, for tables and messages."""
+    agents_dir: ClassVar[str]
+    """Where the tool looks for agents in a project, e.g. ``.claude/agents``."""
+    suffix: ClassVar[str] = ".md"
+    """The file name ending of one agent file."""
+    patterns: ClassVar[tuple[str, ...]] = ()
+    """Path globs (matched against the path's end) that identify the dialect's files."""
+    notes: ClassVar[str] = ""
+
+    def read(self, text: str, *, path: str | None = None, report: Report) -> Agent:
+        raise NotImplementedError
+
+    def write(self, agent: Agent, *, report: Report) -> str:
+        raise NotImplementedError
+
+    def looks_like(self, text: str) -> int:
+        """How strongly ``text`` alone suggests this dialect (0 = not at all)."""
+        return 0
+
+    def matches_path(self, path: str) -> bool:
+        posix = PurePosixPath(path.replace("\\", "/")).as_posix()
+        return any(fnmatch.fnmatchcase(posix, pattern) for pattern in self.patterns)
+
+    def name_from_path(self, path: str) -> str:
+        """The agent name a file's path gives, relative to the dialect's agents folder."""
+        posix = path.replace("\\", "/")
+        marker = f"{self.agents_dir}/"
+        relative = posix.split(marker, 1)[1] if marker in posix else PurePosixPath(posix).name
+        return relative[: -len(self.suffix)] if relative.endswith(self.suffix) else relative
+
+    def relative_path(self, agent: Agent) -> str:
+        """Where ``agent`` goes in a project laid out for this dialect."""
+        return f"{self.agents_dir}/{agent.name}{self.suffix}"
+
+    def __repr__(self) -> str:
+        return f"<dialect {self.name}>"
+
+
+class MarkdownDialect(Dialect):
+    """A dialect whose files are Markdown prompts with YAML frontmatter."""
+
+    extras_keys: ClassVar[tuple[str, ...]] = ()
+    """Other dialects whose extras this one also restores (a fork shares its parent's keys)."""
+    frontmatter_markers: ClassVar[tuple[str, ...]] = ()
+    """Frontmatter keys whose presence suggests this dialect, for content detection."""
+
+    # --- to implement --------------------------------------------------------------------
+
+    def parse(self, data: dict[str, Any], context: "ReadContext") -> Agent:
+        """Build the agent from the frontmatter ``data`` (keys not consumed go to extras)."""
+        raise NotImplementedError
+
+    def render(self, agent: Agent, context: "WriteContext") -> dict[str, Any]:
+        """The frontmatter mapping for ``agent``, reporting what it cannot hold."""
+        raise NotImplementedError
+
+    # --- shared machinery ----------------------------------------------------------------
+
+    def read(self, text: str, *, path: str | None = None, report: Report) -> Agent:
+        document = frontmatter.split(text)
+        if document.frontmatter is None:
+            report.error(
+                Code.INVALID_INPUT,
+                f"no YAML frontmatter: a {self.title} agent file starts with a '---' line",
+                line=1,
+            )
+            raise ParseError(f"{path or '<input>'}: no frontmatter", list(report))
+        data = yamlio.read_mapping(
+            document.frontmatter, first_line=document.frontmatter_line, report=report
+        )
+        context = ReadContext(self, document, path, report)
+        agent = self.parse(data, context)
+        hints = {"newline": document.newline, "bom": document.bom, **context.hints}
+        return agent.with_source(self.name, text, path, hints)
+
+    def write(self, agent: Agent, *, report: Report) -> str:
+        source = agent.source
+        if source is None or source.dialect != self.name:
+            hints = source.hints if source is not None else {}
+            data = self.render(agent, WriteContext(self, report, {}))
+            self._report_foreign_extras(agent, report)
+            return frontmatter.join(
+                yamlio.dump_mapping(data),
+                frontmatter.body_for_prompt(agent.prompt),
+                newline=hints.get("newline", "\n"),
+                bom=hints.get("bom", False),
+            )
+        changed = changed_fields(agent)
+        if not changed:
+            return source.text
+        return self._edit(agent, changed, report)
+
+    def _edit(self, agent: Agent, changed: frozenset[str], report: Report) -> str:
+        """Rewrite only what changed in the agent's own file, keeping the rest as written."""
+        assert agent.source is not None
+        document = frontmatter.split(agent.source.text)
+        original = as_read(agent)
+        assert original is not None
+        before = self.render(original, WriteContext(self, Report(), agent.source.hints))
+        after = self.render(agent, WriteContext(self, report, agent.source.hints))
+        edits = {key: value for key, value in after.items() if before.get(key, _MISSING) != value}
+        edits.update({key: yamlio.DELETE for key in before if key not in after})
+        text = document.frontmatter
+        if edits or text is None:
+            text = yamlio.edit_mapping(
+                text or "", edits, fallback=lambda: yamlio.dump_mapping(after)
+            )
+        body = document.body
+        if "prompt" in changed:
+            body = _replace_prompt(body, agent.prompt)
+        return frontmatter.join(text, body, newline=document.newline, bom=document.bom)
+
+    def _report_foreign_extras(self, agent: Agent, report: Report) -> None:
+        own = (self.name, *self.extras_keys)
+        for dialect, fields in agent.extras.items():
+            if dialect in own:
+                continue
+            for key, value in fields.items():
+                report.dropped(
+                    f"{dialect}.{key}",
+                    f"{_short(value)} has no equivalent in {self.title}",
+                )
+
+    def looks_like(self, text: str) -> int:
+        document = frontmatter.split(text[:8192])
+        if document.frontmatter is None:
+            return 0
+        keys = {match.group(1) for match in _KEY.finditer(document.frontmatter)}
+        return sum(1 for key in self.frontmatter_markers if key in keys)
+
+
+_KEY = re.compile(r"^([A-Za-z_][\w-]*):", re.MULTILINE)
+_LEADING_BLANK = re.compile(r"\A(?:[ \t]*\n)*")
+
+
+def _replace_prompt(body: str, prompt: str) -> str:
+    """``body`` with its prompt replaced, keeping the blank lines around it as the file had."""
+    if not body.strip():
+        return frontmatter.body_for_prompt(prompt)
+    leading = _LEADING_BLANK.match(body).group(0)  # type: ignore[union-attr]
+    trailing = body[len(body.rstrip()) :]
+    return f"{leading}{prompt}{trailing}"
+
+
+def _short(value: Any, limit: int = 60) -> str:
+    text = repr(value)
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+class ReadContext:
+    """What a dialect's ``parse`` needs besides the data: where it is, how to report."""
+
+    def __init__(self, dialect: Dialect, document: frontmatter.Document, path: str | None, report: Report) -> None:
+        self.dialect = dialect
+        self.document = document
+        self.path = path
+        self.report = report
+        self.hints: dict[str, Any] = {}
+        self._lines = _key_lines(document)
+
+    @property
+    def prompt(self) -> str:
+        return self.document.prompt
+
+    def line_of(self, key: str) -> int | None:
+        """The file line of top-level frontmatter ``key``, for diagnostics."""
+        return self._lines.get(key)
+
+    def warn(self, code: Code, key: str, message: str, severity: Severity = Severity.WARNING) -> None:
+        self.report.add(code, message, field=key, line=self.line_of(key), severity=severity)
+
+    def invalid(self, key: str, expected: str, value: Any) -> None:
+        """Report a value of the wrong type; the caller keeps it in extras."""
+        self.warn(Code.INVALID_VALUE, key, f"expected {expected}, found {_short(value)}; kept as written")
+
+
+def _key_lines(document: frontmatter.Document) -> dict[str, int]:
+    lines: dict[str, int] = {}
+    for offset, line in enumerate((document.frontmatter or "").split("\n")):
+        match = _KEY.match(line)
+        if match:
+            lines.setdefault(match.group(1), document.frontmatter_line + offset)
+    return lines
+
+
+class WriteContext:
+    """What a dialect's ``render`` needs: where to report, how the original file spelled things."""
+
+    def __init__(self, dialect: Dialect, report: Report, hints: Mapping[str, Any]) -> None:
+        self.dialect = dialect
+        self.report = report
+        self.hints = hints
+
+    def dropped(self, field: str, message: str) -> None:
+        self.report.dropped(field, message)
+
+    def approximated(self, field: str, message: str) -> None:
+        self.report.approximated(field, message)
+
+
+def take(data: dict[str, Any], key: str, kind: type | tuple[type, ...], context: ReadContext, expected: str) -> Any:
+    """Pop ``key`` if its value has type ``kind``; otherwise leave it in ``data`` (for extras)
+    and report it. ``bool`` never passes for a number."""
+    if key not in data:
+        return None
+    value = data[key]
+    if value is None:
+        data.pop(key)
+        return None
+    number_wanted = kind in (int, float) or (isinstance(kind, tuple) and int in kind)
+    if isinstance(value, kind) and not (number_wanted and isinstance(value, bool)):
+        return data.pop(key)
+    context.invalid(key, expected, value)
+    return None

@@ -1,0 +1,1 @@
+"""Text machinery shared by every dialect: frontmatter, YAML, Markdown, page copies."""

@@ -1,0 +1,304 @@
+"""YAML for frontmatter: a fast strict reader, a lenient fallback, a small emitter, in-place edits.
+
+Reads use PyYAML's C loader (about 80 us a file). ruamel.yaml's round-trip mode keeps comments,
+key order and quoting, but costs about 2.7 ms a file, so it is used only to edit a file's own
+frontmatter in place; a converted file is emitted fresh by :func:`dump_mapping`.
+
+Values are resolved the way the agent tools' JavaScript YAML parsers resolve them (YAML 1.2
+core): ``yes``/``no``/``on``/``off`` and dates stay strings.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from io import StringIO
+from typing import Any, Callable, Iterable, Mapping
+
+import yaml
+
+from ..diagnostics import Code, ParseError, Report
+
+_Loader: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+_BOOL = re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$")
+
+
+def _yaml12_resolvers(
+    resolvers: Mapping[str, list[tuple[str, re.Pattern[str]]]],
+) -> dict[str, list[tuple[str, re.Pattern[str]]]]:
+    dropped = {"tag:yaml.org,2002:timestamp", "tag:yaml.org,2002:bool"}
+    table: dict[str, list[tuple[str, re.Pattern[str]]]] = {}
+    for first, entries in resolvers.items():
+        kept = [(tag, regexp) for tag, regexp in entries if tag not in dropped]
+        if first in "tTfF":
+            kept.append(("tag:yaml.org,2002:bool", _BOOL))
+        if kept:
+            table[first] = kept
+    return table
+
+
+class FrontmatterLoader(_Loader):  # type: ignore[misc, valid-type]
+    """Safe loader with YAML 1.2 core booleans and no timestamps."""
+
+    yaml_implicit_resolvers = _yaml12_resolvers(_Loader.yaml_implicit_resolvers)
+
+
+def _bool_constructor(loader: Any, node: yaml.ScalarNode) -> bool:
+    return node.value in ("true", "True", "TRUE")
+
+
+FrontmatterLoader.add_constructor("tag:yaml.org,2002:bool", _bool_constructor)
+
+
+class _Resolver(yaml.resolver.BaseResolver):
+    yaml_implicit_resolvers = FrontmatterLoader.yaml_implicit_resolvers
+
+
+_RESOLVER = _Resolver()
+_YAML11_RESOLVER = yaml.resolver.Resolver()
+_NUMBER_LIKE = re.compile(r"^[-+]?\.?[0-9]|^[-+]?\.(?:inf|nan)$", re.IGNORECASE)
+
+
+def load(text: str) -> Any:
+    """Parse YAML text strictly; raises ``yaml.YAMLError``."""
+    return yaml.load(text, Loader=FrontmatterLoader)  # noqa: S506 - a safe loader subclass
+
+
+_TOP_LEVEL_KEY = re.compile(r"^([^\s#:][^:]*?):(?:[ \t]+(.*))?$")
+
+
+def read_mapping(text: str, *, first_line: int, report: Report) -> dict[str, Any]:
+    """The frontmatter mapping. Where strict YAML fails, read it the way the agent tools do.
+
+    Claude Code and others take the rest of the line as a top-level value, so an unquoted
+    ``description: Use when: X`` is valid to them. Each entry strict YAML rejects is read that
+    way and reported with its line; anything else that fails to parse is an error.
+    """
+    try:
+        data = load(text)
+    except yaml.YAMLError as strict_error:
+        return _read_leniently(text, first_line, report, strict_error)
+    if data is None:
+        return {}
+    if not isinstance(data, dict):
+        report.error(
+            Code.INVALID_INPUT,
+            f"frontmatter must be a mapping of keys to values, not {type(data).__name__}",
+            line=first_line,
+        )
+        raise ParseError("frontmatter is not a mapping", list(report))
+    return {str(key): value for key, value in data.items()}
+
+
+def _read_leniently(
+    text: str, first_line: int, report: Report, strict_error: yaml.YAMLError
+) -> dict[str, Any]:
+    data: dict[str, Any] = {}
+    for key, entry, offset in _top_level_entries(text):
+        line = first_line + offset
+        try:
+            value = load(entry)
+        except yaml.YAMLError:
+            match = _TOP_LEVEL_KEY.match(entry.rstrip("\n")) if entry.count("\n") <= 1 else None
+            if match is None:
+                mark = getattr(strict_error, "problem_mark", None)
+                where = first_line + mark.line if mark is not None else line
+                report.error(Code.INVALID_INPUT, f"invalid YAML in frontmatter: {_first_line(strict_error)}", line=where)
+                raise ParseError(f"invalid YAML in frontmatter at line {where}", list(report)) from None
+            data[key] = (match.group(2) or "").strip()
+            report.add(
+                Code.LENIENT_YAML,
+                f"'{key}' is not valid YAML (an unquoted ': ' inside the value?); read as the rest of "
+                "the line, as the agent tools do. It is quoted whenever this frontmatter is written anew.",
+                field=key,
+                line=line,
+            )
+            continue
+        if isinstance(value, dict):
+            data.update({str(k): v for k, v in value.items()})
+    return data
+
+
+def _top_level_entries(text: str) -> Iterable[tuple[str, str, int]]:
+    """(key, entry text, line offset) for each top-level key, with its indented continuation."""
+    lines = text.splitlines(keepends=True)
+    start = None
+    for index, line in enumerate(lines):
+        if line[:1] not in ("", " ", "\t", "\n", "#", "-") and ":" in line:
+            if start is not None:
+                yield _entry(lines, start, index)
+            start = index
+    if start is not None:
+        yield _entry(lines, start, len(lines))
+
+
+def _entry(lines: list[str], start: int, stop: int) -> tuple[str, str, int]:
+    key = lines[start].split(":", 1)[0].strip().strip("'\"")
+    return key, "".join(lines[start:stop]), start
+
+
+def _first_line(error: Exception) -> str:
+    return str(error).splitlines()[0] if str(error) else type(error).__name__
+
+
+# --- emitting ----------------------------------------------------------------------------
+
+_PLAIN_UNSAFE_START = set("-?:,[]{}#&*!|>'\"%@` \t")
+_PLAIN_UNSAFE_ANYWHERE = re.compile(r"[\x00-\x08\x0a-\x1f\x7f\ufeff]|: |:$| #|\t")
+
+
+def _is_plain_safe(text: str) -> bool:
+    if not text or text[0] in _PLAIN_UNSAFE_START or text[-1] in " \t":
+        return False
+    if _PLAIN_UNSAFE_ANYWHERE.search(text):
+        return False
+    # Plain only where YAML 1.1 and 1.2 readers both see a string ("yes", "0o17" are not).
+    if _NUMBER_LIKE.match(text):
+        return False
+    return all(
+        resolver.resolve(yaml.ScalarNode, text, (True, False)) == "tag:yaml.org,2002:str"
+        for resolver in (_RESOLVER, _YAML11_RESOLVER)
+    )
+
+
+def _string(text: str, indent: str) -> str:
+    if _is_plain_safe(text):
+        return text
+    if "\n" in text.rstrip("\n") and _literal_block_safe(text):
+        chomp = "-" if not text.endswith("\n") else ("+" if text.endswith("\n\n") else "")
+        body = text[:-1] if text.endswith("\n") and chomp != "+" else text
+        inner = indent + "  "
+        lines = body.split("\n")
+        return f"|{chomp}\n" + "\n".join(inner + line if line else "" for line in lines)
+    return json.dumps(text, ensure_ascii=False)
+
+
+def _literal_block_safe(text: str) -> bool:
+    lines = text.rstrip("\n").split("\n")
+    return (
+        not lines[0].startswith((" ", "\t"))
+        and all(line == line.rstrip(" \t") for line in lines)
+        and not re.search(r"[\x00-\x08\x0b-\x1f\x7f\ufeff]", text)
+    )
+
+
+def _scalar(value: Any, indent: str) -> str:
+    if value is None:
+        return "null"
+    if value is True:
+        return "true"
+    if value is False:
+        return "false"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        if math.isnan(value):
+            return ".nan"
+        if math.isinf(value):
+            return ".inf" if value > 0 else "-.inf"
+        text = repr(value)
+        if "e" in text and "." not in text:  # YAML needs a dot in an exponent float
+            mantissa, exponent = text.split("e")
+            text = f"{mantissa}.0e{exponent}"
+        return text
+    return _string(str(value), indent)
+
+
+def _emit(value: Any, indent: str, out: list[str]) -> None:
+    """Append the block-style rendering of a mapping's or sequence's items to ``out``."""
+    if isinstance(value, Mapping):
+        for key, item in value.items():
+            _emit_item(f"{indent}{_string(str(key), indent)}:", item, indent, out)
+    else:
+        for item in value:
+            if isinstance(item, Mapping) and item:
+                first = True
+                for key, sub in item.items():
+                    prefix = f"{indent}- " if first else f"{indent}  "
+                    _emit_item(f"{prefix}{_string(str(key), indent)}:", sub, indent + "  ", out)
+                    first = False
+            else:
+                _emit_item(f"{indent}-", item, indent, out)
+
+
+def _emit_item(head: str, value: Any, indent: str, out: list[str]) -> None:
+    if isinstance(value, Mapping) and value:
+        out.append(head + "\n")
+        _emit(value, indent + "  ", out)
+    elif isinstance(value, (list, tuple)) and value:
+        out.append(head + "\n")
+        _emit(value, indent + "  ", out)
+    elif isinstance(value, Mapping):
+        out.append(head + " {}\n")
+    elif isinstance(value, (list, tuple)):
+        out.append(head + " []\n")
+    else:
+        out.append(f"{head} {_scalar(value, indent)}\n")
+
+
+def dump_mapping(data: Mapping[str, Any]) -> str:
+    """Block-style YAML for ``data``, keys in the given order, ending in a newline."""
+    out: list[str] = []
+    _emit(data, "", out)
+    return "".join(out)
+
+
+DELETE: Any = object()
+"""Marker value for :func:`edit_mapping`: remove this key."""
+
+
+def edit_mapping(text: str, changes: Mapping[str, Any], *, fallback: Callable[[], str]) -> str:
+    """``text`` (a YAML mapping) with ``changes`` applied, keeping comments, order and quoting.
+
+    New keys go at the end; ``DELETE`` removes a key. If ``text`` is not YAML that the
+    round-trip parser accepts (a leniently read file), ``fallback()`` gives the text instead.
+    """
+    from ruamel.yaml import YAML
+    from ruamel.yaml.error import YAMLError as RuamelError
+
+    editor = YAML(typ="rt")
+    editor.preserve_quotes = True
+    editor.width = 1 << 16
+    editor.indent(mapping=2, sequence=_sequence_indent(text), offset=_sequence_offset(text))
+    try:
+        document = editor.load(text)
+    except RuamelError:
+        return fallback()
+    if document is None:
+        document = {}
+    for key, value in changes.items():
+        if value is DELETE:
+            document.pop(key, None)
+        else:
+            document[key] = value
+    if not document:
+        return ""
+    out = StringIO()
+    editor.dump(document, out)
+    return out.getvalue()
+
+
+_SEQUENCE_ITEM = re.compile(r"^( *)- ", re.MULTILINE)
+
+
+def _sequence_offset(text: str) -> int:
+    """How far this file indents ``-`` under its key (``key:\\n  - x`` is 2, ``- x`` is 0)."""
+    for match in _SEQUENCE_ITEM.finditer(text):
+        return len(match.group(1))
+    return 0
+
+
+def _sequence_indent(text: str) -> int:
+    return _sequence_offset(text) + 2
+
+
+__all__ = [
+    "DELETE",
+    "FrontmatterLoader",
+    "dump_mapping",
+    "edit_mapping",
+    "load",
+    "read_mapping",
+]
