@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Union
 
-from . import dialects as registry
+from . import registry
 from .diagnostics import Code, Diagnostic, LossError, ParseError, Report
 from .model import Agent
 from .text import pagecopy

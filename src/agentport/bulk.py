@@ -1,0 +1,200 @@
+"""Converting whole trees: find agent files, convert each, write each atomically, in parallel.
+
+Files are streamed: nothing holds the list of every path or every result, so memory stays flat
+however large the tree. One bad file becomes one failed :class:`Outcome`; the rest go on.
+"""
+
+from __future__ import annotations
+
+import enum
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterable, Iterator
+
+from . import registry
+from .api import dumps, loads, read_text
+from .diagnostics import AgentportError, Code, Diagnostic, Report, Severity
+from .files import write_atomic
+from .text.markdown import KEEP, Layout
+
+PARALLEL_THRESHOLD = 400
+"""Below this many files a worker pool costs more than it saves."""
+_CHUNK = 64
+
+
+class Status(str, enum.Enum):
+    CREATED = "created"
+    UPDATED = "updated"
+    UNCHANGED = "unchanged"
+    CONFLICT = "conflict"
+    FAILED = "failed"
+
+
+@dataclass(frozen=True)
+class Job:
+    """Convert ``source`` into the project rooted at ``out_root`` (or exactly to ``target``)."""
+
+    source: Path
+    out_root: Path
+    target: Path | None = None
+
+
+@dataclass(frozen=True)
+class Options:
+    read: str | None
+    write: str
+    layout: Layout = KEEP
+    force: bool = False
+    dry_run: bool = False
+
+
+@dataclass(frozen=True)
+class Outcome:
+    source: Path
+    target: Path | None
+    status: Status
+    diagnostics: tuple[Diagnostic, ...] = field(default=())
+
+    @property
+    def failed(self) -> bool:
+        return self.status in (Status.FAILED, Status.CONFLICT)
+
+
+def discover(inputs: Iterable[Path], read: str | None) -> Iterator[Path]:
+    """Agent files under ``inputs``: files as given; in folders, files a dialect's layout names.
+
+    With ``read`` set, a folder holding no file in that dialect's layout is taken to be a folder
+    of that dialect's files, so ``convert my-agents/ --from claude`` works too.
+    """
+    dialects = [registry.get(read)] if read else registry.all_dialects()
+    for path in inputs:
+        if not path.is_dir():
+            yield path
+            continue
+        found = False
+        loose: list[Path] = []
+        for file in _walk(path):
+            text_path = file.as_posix()
+            if any(dialect.matches_path(text_path) for dialect in dialects):
+                found = True
+                yield file
+            elif read and text_path.endswith(dialects[0].suffix) and not found:
+                loose.append(file)
+        if not found and read:
+            yield from loose
+
+
+def _walk(root: Path) -> Iterator[Path]:
+    """Files below ``root`` in a stable order, read folder by folder (no global list)."""
+    stack = [root]
+    while stack:
+        folder = stack.pop()
+        try:
+            entries = sorted(os.scandir(folder), key=lambda entry: entry.name)
+        except OSError:
+            continue
+        subfolders = []
+        for entry in entries:
+            if entry.is_dir(follow_symlinks=False):
+                if entry.name not in (".git", "node_modules"):
+                    subfolders.append(Path(entry.path))
+            elif entry.is_file():
+                yield Path(entry.path)
+        stack.extend(reversed(subfolders))
+
+
+def project_root(path: Path, read: str | None) -> Path:
+    """The project a source file lives in: the folder above its dialect's agents folder."""
+    posix = path.resolve().as_posix()
+    dialects = [registry.get(read)] if read else registry.all_dialects()
+    for dialect in dialects:
+        for folder in {dialect.agents_dir, dialect.agents_dir.rstrip("s")}:
+            marker = f"/{folder}/"
+            if marker in posix:
+                return Path(posix.split(marker, 1)[0] or "/")
+    return Path.cwd()
+
+
+def convert_one(job: Job, options: Options) -> Outcome:
+    """Convert one file; never raises for a problem with the file itself."""
+    report = Report(str(job.source))
+    target: Path | None = job.target
+    try:
+        agent = loads(read_text(job.source), options.read, path=job.source, report=report)
+        text = dumps(agent, options.write, report=report, layout=options.layout)
+        if target is None:
+            target = job.out_root / registry.get(options.write).relative_path(agent)
+        if options.dry_run:
+            status = _planned_status(target, text)
+        else:
+            status = Status.CREATED if not target.exists() else Status.UPDATED
+            if not write_atomic(target, text, overwrite=options.force):
+                status = Status.UNCHANGED
+    except FileExistsError as error:
+        report.error(Code.INVALID_INPUT, str(error))
+        return Outcome(job.source, target, Status.CONFLICT, tuple(report))
+    except AgentportError:
+        return Outcome(job.source, target, Status.FAILED, tuple(report) or _fallback(job, "unreadable"))
+    except (OSError, UnicodeDecodeError) as error:
+        report.error(Code.INVALID_INPUT, f"{type(error).__name__}: {error}")
+        return Outcome(job.source, target, Status.FAILED, tuple(report))
+    return Outcome(job.source, target, status, tuple(report))
+
+
+def _planned_status(target: Path, text: str) -> Status:
+    try:
+        current = target.read_bytes()
+    except FileNotFoundError:
+        return Status.CREATED
+    return Status.UNCHANGED if current == text.encode("utf-8") else Status.UPDATED
+
+
+def _fallback(job: Job, message: str) -> tuple[Diagnostic, ...]:
+    return (Diagnostic(Code.INVALID_INPUT, Severity.ERROR, message, path=str(job.source)),)
+
+
+def run(jobs: Iterable[Job], options: Options, *, workers: int | None = None) -> Iterator[Outcome]:
+    """Convert every job, in parallel once there are enough of them; outcomes in any order."""
+    workers = workers if workers is not None else (os.cpu_count() or 1)
+    iterator = iter(jobs)
+    head: list[Job] = []
+    for job in iterator:
+        head.append(job)
+        if len(head) >= PARALLEL_THRESHOLD:
+            break
+    if workers < 2 or len(head) < PARALLEL_THRESHOLD:
+        for job in head:
+            yield convert_one(job, options)
+        return
+    yield from _run_parallel(_chain(head, iterator), options, workers)
+
+
+def _chain(head: list[Job], rest: Iterator[Job]) -> Iterator[Job]:
+    yield from head
+    yield from rest
+
+
+def _run_parallel(jobs: Iterator[Job], options: Options, workers: int) -> Iterator[Outcome]:
+    import multiprocessing
+
+    context = multiprocessing.get_context("fork" if hasattr(os, "fork") else "spawn")
+    with context.Pool(workers, initializer=_init_worker, initargs=(options,)) as pool:
+        yield from pool.imap_unordered(_convert_in_worker, jobs, chunksize=_CHUNK)
+
+
+_worker_options: Options | None = None
+
+
+def _init_worker(options: Options) -> None:
+    import signal
+
+    global _worker_options
+    _worker_options = options
+    # Ctrl-C is the parent's to handle: a worker finishes its file (atomic) and is terminated.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def _convert_in_worker(job: Job) -> Outcome:
+    assert _worker_options is not None
+    return convert_one(job, _worker_options)
