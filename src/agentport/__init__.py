@@ -8,7 +8,19 @@
 file's dialect and ``dialects`` lists them all.
 """
 
-from .api import Conversion, convert, detect, dialects, dump, dumps, get_dialect, load, loads
+from .api import (
+    Conversion,
+    convert,
+    detect,
+    dialects,
+    dump,
+    dumps,
+    dumps_all,
+    get_dialect,
+    load,
+    loads,
+    loads_all,
+)
 from .diagnostics import (
     AgentportError,
     Code,
@@ -47,7 +59,9 @@ __all__ = [
     "dialects",
     "dump",
     "dumps",
+    "dumps_all",
     "get_dialect",
     "load",
     "loads",
+    "loads_all",
 ]

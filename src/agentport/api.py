@@ -70,6 +70,39 @@ def loads(
     return registry.get(name).read(text, path=os.fspath(path) if path else None, report=report)
 
 
+def loads_all(
+    text: str,
+    dialect: DialectLike | None = None,
+    *,
+    path: PathLike | None = None,
+    report: Report | None = None,
+) -> list[Agent]:
+    """Every agent in ``text``: several for files such as ``opencode.json`` or ``.roomodes``."""
+    report = report if report is not None else Report(os.fspath(path) if path else None)
+    if pagecopy.is_page_copy(text):
+        text = pagecopy.recover(text, report)
+    name = dialect if dialect is not None else detect(text, path)
+    if name is None:
+        report.error(Code.INVALID_INPUT, "cannot tell which dialect this file is written in; name it explicitly")
+        raise ParseError(f"{path or '<input>'}: unknown dialect", list(report))
+    return registry.get(name).read_all(text, path=os.fspath(path) if path else None, report=report)
+
+
+def dumps_all(
+    agents: "list[Agent]",
+    dialect: DialectLike,
+    *,
+    existing: str | None = None,
+    report: Report | None = None,
+    layout: Layout = KEEP,
+) -> str:
+    """The text of a file holding ``agents`` in ``dialect``, merged into ``existing`` if given."""
+    report = report if report is not None else Report()
+    if not layout.is_identity:
+        agents = [agent.replace(prompt=relayout(agent.prompt, layout, report)) for agent in agents]
+    return registry.get(dialect).write_all(agents, existing=existing, report=report)
+
+
 def load(path: PathLike, dialect: DialectLike | None = None, *, report: Report | None = None) -> Agent:
     """Read the agent file at ``path``."""
     return loads(read_text(path), dialect, path=path, report=report)

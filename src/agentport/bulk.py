@@ -13,9 +13,10 @@ from pathlib import Path
 from typing import Iterable, Iterator
 
 from . import registry
-from .api import dumps, loads, read_text
+from .api import dumps, dumps_all, loads_all, read_text
 from .diagnostics import AgentportError, Code, Diagnostic, Report, Severity
 from .files import write_atomic
+from .model import Agent
 from .text.markdown import KEEP, Layout
 
 PARALLEL_THRESHOLD = 400
@@ -116,15 +117,27 @@ def project_root(path: Path, read: str | None) -> Path:
     return Path.cwd()
 
 
-def convert_one(job: Job, options: Options) -> Outcome:
-    """Convert one file; never raises for a problem with the file itself."""
+def convert_one(job: Job, options: Options) -> list[Outcome]:
+    """Convert one file (one outcome per agent in it); never raises for a problem with the file."""
     report = Report(str(job.source))
-    target: Path | None = job.target
     try:
-        agent = loads(read_text(job.source), options.read, path=job.source, report=report)
+        agents = loads_all(read_text(job.source), options.read, path=job.source, report=report)
+    except AgentportError:
+        return [Outcome(job.source, None, Status.FAILED, tuple(report) or _fallback(job, "unreadable"))]
+    except (OSError, UnicodeDecodeError) as error:
+        report.error(Code.INVALID_INPUT, f"{type(error).__name__}: {error}")
+        return [Outcome(job.source, None, Status.FAILED, tuple(report))]
+    outcomes = []
+    for agent in agents:
+        outcomes.append(_write_one(job, agent, report, options))
+        report = Report(str(job.source))  # reading diagnostics go with the first agent only
+    return outcomes
+
+
+def _write_one(job: Job, agent: Agent, report: Report, options: Options) -> Outcome:
+    target = job.target or job.out_root / registry.get(options.write).relative_path(agent)
+    try:
         text = dumps(agent, options.write, report=report, layout=options.layout)
-        if target is None:
-            target = job.out_root / registry.get(options.write).relative_path(agent)
         if options.dry_run:
             status = _planned_status(target, text)
         else:
@@ -135,11 +148,49 @@ def convert_one(job: Job, options: Options) -> Outcome:
         report.error(Code.INVALID_INPUT, str(error))
         return Outcome(job.source, target, Status.CONFLICT, tuple(report))
     except AgentportError:
-        return Outcome(job.source, target, Status.FAILED, tuple(report) or _fallback(job, "unreadable"))
-    except (OSError, UnicodeDecodeError) as error:
+        return Outcome(job.source, target, Status.FAILED, tuple(report) or _fallback(job, "cannot be written"))
+    except OSError as error:
         report.error(Code.INVALID_INPUT, f"{type(error).__name__}: {error}")
         return Outcome(job.source, target, Status.FAILED, tuple(report))
     return Outcome(job.source, target, status, tuple(report))
+
+
+def _merge_into_containers(jobs: Iterable[Job], options: Options) -> Iterator[Outcome]:
+    """For a dialect whose one file holds every agent: read all, then write each file once."""
+    dialect = registry.get(options.write)
+    pending: dict[Path, list[tuple[Job, Agent, Report]]] = {}
+    for job in jobs:
+        report = Report(str(job.source))
+        try:
+            agents = loads_all(read_text(job.source), options.read, path=job.source, report=report)
+        except (AgentportError, OSError, UnicodeDecodeError) as error:
+            if not report:
+                report.error(Code.INVALID_INPUT, f"{type(error).__name__}: {error}")
+            yield Outcome(job.source, None, Status.FAILED, tuple(report))
+            continue
+        for agent in agents:
+            target = job.target or job.out_root / dialect.relative_path(agent)
+            pending.setdefault(target, []).append((job, agent, report))
+            report = Report(str(job.source))
+    for target, entries in pending.items():
+        report = Report(str(target))
+        try:
+            existing = read_text(target) if target.exists() else None
+            agents = [agent for _, agent, _ in entries]
+            text = dumps_all(agents, dialect, existing=existing, report=report, layout=options.layout)
+            if options.dry_run:
+                status = _planned_status(target, text)
+            else:
+                status = Status.CREATED if existing is None else Status.UPDATED
+                # Merging into an existing file keeps what it had: no --force needed.
+                if not write_atomic(target, text, overwrite=True):
+                    status = Status.UNCHANGED
+        except (AgentportError, OSError, ValueError) as error:
+            report.error(Code.INVALID_INPUT, f"{type(error).__name__}: {error}")
+            status = Status.FAILED
+        for index, (job, _, read_report) in enumerate(entries):
+            diagnostics = (*read_report, *(report if index == 0 else ()))
+            yield Outcome(job.source, target, status, tuple(diagnostics))
 
 
 def _planned_status(target: Path, text: str) -> Status:
@@ -156,6 +207,9 @@ def _fallback(job: Job, message: str) -> tuple[Diagnostic, ...]:
 
 def run(jobs: Iterable[Job], options: Options, *, workers: int | None = None) -> Iterator[Outcome]:
     """Convert every job, in parallel once there are enough of them; outcomes in any order."""
+    if registry.get(options.write).holds_many:
+        yield from _merge_into_containers(jobs, options)
+        return
     workers = workers if workers is not None else (os.cpu_count() or 1)
     iterator = iter(jobs)
     head: list[Job] = []
@@ -165,9 +219,10 @@ def run(jobs: Iterable[Job], options: Options, *, workers: int | None = None) ->
             break
     if workers < 2 or len(head) < PARALLEL_THRESHOLD:
         for job in head:
-            yield convert_one(job, options)
+            yield from convert_one(job, options)
         return
-    yield from _run_parallel(_chain(head, iterator), options, workers)
+    for outcomes in _run_parallel(_chain(head, iterator), options, workers):
+        yield from outcomes
 
 
 def _chain(head: list[Job], rest: Iterator[Job]) -> Iterator[Job]:
@@ -175,7 +230,7 @@ def _chain(head: list[Job], rest: Iterator[Job]) -> Iterator[Job]:
     yield from rest
 
 
-def _run_parallel(jobs: Iterator[Job], options: Options, workers: int) -> Iterator[Outcome]:
+def _run_parallel(jobs: Iterator[Job], options: Options, workers: int) -> Iterator[list[Outcome]]:
     import multiprocessing
 
     context = multiprocessing.get_context("fork" if hasattr(os, "fork") else "spawn")
@@ -195,6 +250,6 @@ def _init_worker(options: Options) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
-def _convert_in_worker(job: Job) -> Outcome:
+def _convert_in_worker(job: Job) -> list[Outcome]:
     assert _worker_options is not None
     return convert_one(job, _worker_options)

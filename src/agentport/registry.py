@@ -1,7 +1,9 @@
 """The dialect registry: every dialect by name, built-ins and plugins alike.
 
-Built-in dialects are listed here by module and imported only when first asked for, so that
-``agentport --version`` or a one-dialect conversion imports nothing else. Third-party packages
+A built-in dialect is a module ``agentport/dialects/<name>.py`` defining a
+:class:`~agentport.dialects.base.Dialect` subclass whose ``name`` is ``<name>``; it is imported
+only when first asked for, so ``agentport --version`` or a one-dialect conversion imports
+nothing else. Third-party packages
 add dialects through the ``agentport.dialects`` entry-point group: each entry point names a
 :class:`~agentport.dialects.base.Dialect` subclass.
 """
@@ -9,7 +11,9 @@ add dialects through the ``agentport.dialects`` entry-point group: each entry po
 from __future__ import annotations
 
 import difflib
+import functools
 import importlib
+import pkgutil
 from typing import TYPE_CHECKING
 
 from .diagnostics import UnknownDialectError
@@ -19,11 +23,8 @@ if TYPE_CHECKING:
 
 ENTRY_POINT_GROUP = "agentport.dialects"
 
-BUILTIN: dict[str, str] = {
-    "claude": "agentport.dialects.claude:Claude",
-    "opencode": "agentport.dialects.opencode:OpenCode",
-}
-"""Dialect name -> ``module:Class`` of every dialect agentport ships."""
+FIRST = ("claude", "opencode")
+"""Dialects listed first; the others follow in alphabetical order."""
 
 ALIASES: dict[str, str] = {
     "claude-code": "claude",
@@ -43,9 +44,20 @@ def _plugin_entry_points() -> dict[str, object]:
     return _plugins
 
 
+@functools.lru_cache(maxsize=1)
+def builtin_names() -> tuple[str, ...]:
+    """The dialects agentport ships: one module each in ``agentport.dialects``, named by it."""
+    # Imported by name: the package attribute ``agentport.dialects`` is the dialects() function.
+    package = importlib.import_module("agentport.dialects")
+    found = {module.name for module in pkgutil.iter_modules(package.__path__) if not module.name.startswith("_")}
+    found.discard("base")
+    return (*(name for name in FIRST if name in found), *sorted(found - set(FIRST)))
+
+
 def names() -> list[str]:
     """Every available dialect name: built-ins first, then installed plugins."""
-    return [*BUILTIN, *(name for name in _plugin_entry_points() if name not in BUILTIN)]
+    builtin = builtin_names()
+    return [*builtin, *(name for name in _plugin_entry_points() if name not in builtin)]
 
 
 def get(name: "str | Dialect") -> "Dialect":
@@ -57,9 +69,8 @@ def get(name: "str | Dialect") -> "Dialect":
     key = ALIASES.get(name.lower(), name.lower())
     if key in _loaded:
         return _loaded[key]
-    if key in BUILTIN:
-        module_name, _, class_name = BUILTIN[key].partition(":")
-        dialect_class = getattr(importlib.import_module(module_name), class_name)
+    if key in builtin_names():
+        dialect_class = _dialect_class(importlib.import_module(f"agentport.dialects.{key}"), key)
     elif key in _plugin_entry_points():
         dialect_class = _plugin_entry_points()[key].load()  # type: ignore[attr-defined]
         if not (isinstance(dialect_class, type) and issubclass(dialect_class, Dialect)):
@@ -71,6 +82,15 @@ def get(name: "str | Dialect") -> "Dialect":
     dialect = dialect_class()
     _loaded[key] = dialect
     return dialect
+
+
+def _dialect_class(module: object, name: str) -> type["Dialect"]:
+    from .dialects.base import Dialect
+
+    for value in vars(module).values():
+        if isinstance(value, type) and issubclass(value, Dialect) and getattr(value, "name", None) == name:
+            return value
+    raise UnknownDialectError(f"module {module!r} defines no Dialect subclass named '{name}'")
 
 
 def _unknown_message(name: str) -> str:

@@ -19,6 +19,16 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "show": ("agentport.cli.inspect", "Print the neutral model of an agent file as JSON."),
     "detect": ("agentport.cli.inspect", "Tell which dialect each file is written in."),
     "dialects": ("agentport.cli.inspect", "List the supported dialects and their file layouts."),
+    "validate": ("agentport.cli.validate", "Check agent files against their dialect's schema."),
+    "init": ("agentport.cli.sync", "Write a starter agentport.toml for this repository."),
+    "sync": ("agentport.cli.sync", "Generate every configured target from the source agents."),
+    "check": ("agentport.cli.sync", "Exit 1 if any generated target is out of date or hand-edited."),
+    "diff": ("agentport.cli.sync", "Show what sync would change, as unified diffs."),
+    "pack": ("agentport.cli.publish", "Build a Claude Code plugin or marketplace from agents."),
+    "publish": ("agentport.cli.publish", "Commit and push a packed plugin or marketplace to git."),
+    "install": ("agentport.cli.publish", "Install a marketplace plugin's agents into any dialect."),
+    "push": ("agentport.cli.publish", "Push an agent bundle to an OCI registry."),
+    "pull": ("agentport.cli.publish", "Pull an agent bundle from an OCI registry into any dialect."),
 }
 """Command name -> (module defining a click command of that name, one-line help)."""
 

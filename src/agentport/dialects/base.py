@@ -12,7 +12,7 @@ from __future__ import annotations
 import fnmatch
 import re
 from pathlib import PurePosixPath
-from typing import Any, ClassVar, Mapping
+from typing import Any, ClassVar, Mapping, Sequence
 
 from ..diagnostics import Code, ParseError, Report, Severity
 from ..model import Agent, as_read, changed_fields
@@ -35,12 +35,29 @@ class Dialect:
     patterns: ClassVar[tuple[str, ...]] = ()
     """Path globs (matched against the path's end) that identify the dialect's files."""
     notes: ClassVar[str] = ""
+    expresses: ClassVar[frozenset[str]] = frozenset()
+    """The neutral fields this dialect can hold; conversions compare agents on these."""
+
+    holds_many: ClassVar[bool] = False
+    """One file holds many agents (``opencode.json``, ``.roomodes``): read_all and write_all
+    are the real interface, and every agent of the dialect goes to :meth:`relative_path`."""
 
     def read(self, text: str, *, path: str | None = None, report: Report) -> Agent:
         raise NotImplementedError
 
     def write(self, agent: Agent, *, report: Report) -> str:
         raise NotImplementedError
+
+    def read_all(self, text: str, *, path: str | None = None, report: Report) -> list[Agent]:
+        """Every agent in ``text``: one for a one-agent-per-file dialect."""
+        return [self.read(text, path=path, report=report)]
+
+    def write_all(self, agents: Sequence[Agent], *, existing: str | None = None, report: Report) -> str:
+        """The file holding ``agents``. A many-agent dialect merges them into ``existing`` (the
+        file's current text), keeping everything else in it as written."""
+        if len(agents) != 1:
+            raise ValueError(f"a {self.title} file holds one agent, not {len(agents)}")
+        return self.write(agents[0], report=report)
 
     def looks_like(self, text: str) -> int:
         """How strongly ``text`` alone suggests this dialect (0 = not at all)."""

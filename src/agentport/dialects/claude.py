@@ -30,6 +30,9 @@ class Claude(MarkdownDialect):
     patterns = ("*.claude/agents/*.md", "*/.claude/agents/*.md")
     frontmatter_markers = ("name", "tools", "disallowedTools", "permissionMode", "maxTurns", "color")
     notes = "subagents; tools allowlist + disallowedTools; model alias or full id"
+    expresses = frozenset(
+        {"name", "description", "prompt", "model", "rules", "max_turns", "color", "skills", "mcp_servers"}
+    )
 
     def __init__(self) -> None:
         data = mappings.table("claude")
@@ -168,7 +171,7 @@ class Claude(MarkdownDialect):
 
     def render(self, agent: Agent, context: WriteContext) -> dict[str, Any]:
         extras = dict(agent.extras_for(self.name))
-        fields: dict[str, Any] = {"name": agent.name}
+        fields: dict[str, Any] = {"name": self._render_name(agent.name, context)}
         if agent.description is not None:
             fields["description"] = agent.description
         tools, disallowed = self._render_rules(agent, context)
@@ -197,11 +200,19 @@ class Claude(MarkdownDialect):
             context.approximated(
                 "mode", f"'{agent.mode.value}': Claude Code agent files define subagents only"
             )
-        for field, label in (("temperature", "temperature"), ("top_p", "top_p"), ("hidden", "hidden"), ("disabled", "disabled")):
-            if getattr(agent, field) is not None:
-                context.dropped(field, f"Claude Code subagents have no {label} setting ({getattr(agent, field)!r})")
+        for field in ("temperature", "top_p", "hidden", "disabled"):
+            value = getattr(agent, field)
+            if value is not None and value is not False:  # false is every tool's default
+                context.dropped(field, f"Claude Code subagents have no {field} setting ({value!r})")
         fields.update(extras)
         return {key: fields[key] for key in (*FIELD_ORDER, *fields) if key in fields}
+
+    def _render_name(self, name: str, context: WriteContext) -> str:
+        if "/" not in name:
+            return name
+        flat = name.replace("/", "-")
+        context.approximated("name", f"'{name}': Claude Code names cannot hold folders; written as '{flat}'")
+        return flat
 
     def _render_rules(self, agent: Agent, context: WriteContext) -> tuple[list[str], list[str]]:
         rules = agent.rules[1:] if is_allowlist(agent.rules) else agent.rules

@@ -29,6 +29,10 @@ class OpenCode(MarkdownDialect):
     patterns = ("*.opencode/agent/*.md", "*.opencode/agents/*.md")
     frontmatter_markers = ("mode", "permission", "temperature", "top_p", "steps", "maxSteps")
     notes = "name = path under agent(s)/; permission globs, last match wins; tools map read"
+    expresses = frozenset(
+        {"name", "description", "prompt", "mode", "model", "rules", "temperature", "top_p", "max_turns",
+         "color", "hidden", "disabled"}
+    )
 
     def __init__(self) -> None:
         data = mappings.table("opencode")
@@ -182,7 +186,7 @@ class OpenCode(MarkdownDialect):
             fields["color"] = color
         self._render_rules(agent, fields, extras, context)
         for field in ("skills", "mcp_servers"):
-            if getattr(agent, field) is not None:
+            if getattr(agent, field):
                 context.dropped(field, f"OpenCode agent files have no {field.replace('_', ' ')} list ({getattr(agent, field)!r})")
         fields.update(extras)
         return {key: fields[key] for key in (*FIELD_ORDER, *fields) if key in fields}
