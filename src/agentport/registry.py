@@ -1,6 +1,6 @@
 """The dialect registry: every dialect by name, built-ins and plugins alike.
 
-A built-in dialect is a module ``agentport/dialects/<name>.py`` defining a
+A built-in dialect is a module ``agentport/dialects/<name>.py`` (``_`` for ``-`` in the name) defining a
 :class:`~agentport.dialects.base.Dialect` subclass whose ``name`` is ``<name>``; it is imported
 only when first asked for, so ``agentport --version`` or a one-dialect conversion imports
 nothing else. Third-party packages
@@ -49,8 +49,11 @@ def builtin_names() -> tuple[str, ...]:
     """The dialects agentport ships: one module each in ``agentport.dialects``, named by it."""
     # Imported by name: the package attribute ``agentport.dialects`` is the dialects() function.
     package = importlib.import_module("agentport.dialects")
-    found = {module.name for module in pkgutil.iter_modules(package.__path__) if not module.name.startswith("_")}
-    found.discard("base")
+    found = {
+        module.name.replace("_", "-")  # a module copilot_chatmode.py is the dialect copilot-chatmode
+        for module in pkgutil.iter_modules(package.__path__)
+        if not module.name.startswith("_") and module.name != "base"
+    }
     return (*(name for name in FIRST if name in found), *sorted(found - set(FIRST)))
 
 
@@ -70,7 +73,8 @@ def get(name: "str | Dialect") -> "Dialect":
     if key in _loaded:
         return _loaded[key]
     if key in builtin_names():
-        dialect_class = _dialect_class(importlib.import_module(f"agentport.dialects.{key}"), key)
+        module = importlib.import_module(f"agentport.dialects.{key.replace('-', '_')}")
+        dialect_class = _dialect_class(module, key)
     elif key in _plugin_entry_points():
         dialect_class = _plugin_entry_points()[key].load()  # type: ignore[attr-defined]
         if not (isinstance(dialect_class, type) and issubclass(dialect_class, Dialect)):

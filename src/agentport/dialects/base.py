@@ -1,22 +1,26 @@
-"""What every dialect is, and the shared machinery of the Markdown-with-frontmatter dialects.
+"""What every dialect is, and the machinery the field-mapping dialects share.
 
-A dialect is a reader and a writer around the neutral :class:`~agentport.model.Agent`. The
-Markdown dialects (most of them) differ only in how frontmatter keys map to neutral fields:
-they implement :meth:`MarkdownDialect.parse` and :meth:`MarkdownDialect.render`, and this
-module does the rest - splitting the file, lenient YAML, byte-exact write-back of an unchanged
-agent, in-place edits that keep comments and key order, and reporting foreign fields.
+A dialect is a reader and a writer around the neutral :class:`~agentport.model.Agent`. Most
+dialects are a mapping of fields in some file format (YAML frontmatter over a Markdown prompt,
+JSON, TOML): they implement :meth:`FieldDialect.parse` and :meth:`FieldDialect.render` for the
+fields, and three hooks for the format. :class:`FieldDialect` does the rest - byte-exact
+write-back of an unchanged agent, in-place edits that keep comments and key order, and
+reporting fields of other dialects that the target cannot hold. :class:`MarkdownDialect`
+implements the hooks once for every Markdown dialect.
 """
 
 from __future__ import annotations
 
 import fnmatch
 import re
+from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 from typing import Any, ClassVar, Mapping, Sequence
 
 from ..diagnostics import Code, ParseError, Report, Severity
 from ..model import Agent, as_read, changed_fields
 from ..text import frontmatter, yamlio
+from ..text.yamlio import DELETE
 
 _MISSING = object()
 
@@ -82,27 +86,101 @@ class Dialect:
         return f"<dialect {self.name}>"
 
 
-class MarkdownDialect(Dialect):
-    """A dialect whose files are Markdown prompts with YAML frontmatter."""
+@dataclass(frozen=True)
+class Parsed:
+    """A file as a mapping of fields, with what diagnostics and byte-exact output need."""
+
+    data: dict[str, Any]
+    prompt: str | None = None
+    """The prompt when the format keeps it outside ``data`` (a Markdown body)."""
+    lines: Mapping[str, int] = field(default_factory=dict)
+    """File line of each top-level key, for diagnostics."""
+    hints: Mapping[str, Any] = field(default_factory=dict)
+    """Layout to keep when the agent is written anew (line ending, byte order mark...)."""
+
+
+class FieldDialect(Dialect):
+    """A dialect whose file is one mapping of fields (plus, for Markdown, a prompt body).
+
+    Subclasses map fields to the neutral model in :meth:`parse` and back in :meth:`render`, and
+    say how their file format is parsed, emitted fresh, and edited in place (:meth:`parse_file`,
+    :meth:`emit_file`, :meth:`edit_file`). This class does the rest: an unchanged agent is
+    written back byte for byte; an edited one changes only the keys whose rendering changed;
+    fields of other dialects that the target cannot hold are reported.
+    """
 
     extras_keys: ClassVar[tuple[str, ...]] = ()
     """Other dialects whose extras this one also restores (a fork shares its parent's keys)."""
-    frontmatter_markers: ClassVar[tuple[str, ...]] = ()
-    """Frontmatter keys whose presence suggests this dialect, for content detection."""
+    markers: ClassVar[tuple[str, ...]] = ()
+    """Top-level keys whose presence suggests this dialect, for content detection."""
 
-    # --- to implement --------------------------------------------------------------------
+    # --- fields: to implement --------------------------------------------------------------
 
     def parse(self, data: dict[str, Any], context: "ReadContext") -> Agent:
-        """Build the agent from the frontmatter ``data`` (keys not consumed go to extras)."""
+        """Build the agent from the file's fields (keys not consumed go to extras)."""
         raise NotImplementedError
 
     def render(self, agent: Agent, context: "WriteContext") -> dict[str, Any]:
-        """The frontmatter mapping for ``agent``, reporting what it cannot hold."""
+        """The file's fields for ``agent``, reporting what it cannot hold."""
+        raise NotImplementedError
+
+    # --- file format: to implement ---------------------------------------------------------
+
+    def parse_file(self, text: str, path: str | None, report: Report) -> Parsed:
+        raise NotImplementedError
+
+    def emit_file(self, data: dict[str, Any], agent: Agent, hints: Mapping[str, Any]) -> str:
+        """A new file for the rendered ``data`` (and ``agent.prompt`` where it lives outside)."""
+        raise NotImplementedError
+
+    def edit_file(self, text: str, edits: dict[str, Any], agent: Agent, render: dict[str, Any]) -> str:
+        """``text`` with ``edits`` applied (``DELETE`` removes a key) and, if it changed, the
+        agent's prompt; everything else as written. ``render`` is the full new rendering, for
+        a file the in-place editor cannot parse."""
         raise NotImplementedError
 
     # --- shared machinery ----------------------------------------------------------------
 
     def read(self, text: str, *, path: str | None = None, report: Report) -> Agent:
+        parsed = self.parse_file(text, path, report)
+        context = ReadContext(self, parsed, path, report)
+        agent = self.parse(dict(parsed.data), context)
+        return agent.with_source(self.name, text, path, {**parsed.hints, **context.hints})
+
+    def write(self, agent: Agent, *, report: Report) -> str:
+        source = agent.source
+        if source is None or source.dialect != self.name:
+            data = self.render(agent, WriteContext(self, report, {}))
+            self._report_foreign_extras(agent, report)
+            return self.emit_file(data, agent, source.hints if source is not None else {})
+        if not changed_fields(agent):
+            return source.text
+        original = as_read(agent)
+        assert original is not None
+        before = self.render(original, WriteContext(self, Report(), source.hints))
+        after = self.render(agent, WriteContext(self, report, source.hints))
+        return self.edit_file(source.text, field_edits(before, after), agent, after)
+
+    def _report_foreign_extras(self, agent: Agent, report: Report) -> None:
+        own = (self.name, *self.extras_keys)
+        for dialect, fields in agent.extras.items():
+            if dialect in own:
+                continue
+            for key, value in fields.items():
+                report.dropped(f"{dialect}.{key}", f"{_short(value)} has no equivalent in {self.title}")
+
+
+def field_edits(before: Mapping[str, Any], after: Mapping[str, Any]) -> dict[str, Any]:
+    """The keys to set (new value) or remove (``DELETE``) to turn ``before`` into ``after``."""
+    edits = {key: value for key, value in after.items() if before.get(key, _MISSING) != value}
+    edits.update({key: DELETE for key in before if key not in after})
+    return edits
+
+
+class MarkdownDialect(FieldDialect):
+    """A dialect whose files are Markdown prompts with YAML frontmatter."""
+
+    def parse_file(self, text: str, path: str | None, report: Report) -> Parsed:
         document = frontmatter.split(text)
         if document.frontmatter is None:
             report.error(
@@ -111,68 +189,38 @@ class MarkdownDialect(Dialect):
                 line=1,
             )
             raise ParseError(f"{path or '<input>'}: no frontmatter", list(report))
-        data = yamlio.read_mapping(
-            document.frontmatter, first_line=document.frontmatter_line, report=report
+        data = yamlio.read_mapping(document.frontmatter, first_line=document.frontmatter_line, report=report)
+        return Parsed(
+            data,
+            prompt=document.prompt,
+            lines=_key_lines(document.frontmatter, document.frontmatter_line),
+            hints={"newline": document.newline, "bom": document.bom},
         )
-        context = ReadContext(self, document, path, report)
-        agent = self.parse(data, context)
-        hints = {"newline": document.newline, "bom": document.bom, **context.hints}
-        return agent.with_source(self.name, text, path, hints)
 
-    def write(self, agent: Agent, *, report: Report) -> str:
-        source = agent.source
-        if source is None or source.dialect != self.name:
-            hints = source.hints if source is not None else {}
-            data = self.render(agent, WriteContext(self, report, {}))
-            self._report_foreign_extras(agent, report)
-            return frontmatter.join(
-                yamlio.dump_mapping(data),
-                frontmatter.body_for_prompt(agent.prompt),
-                newline=hints.get("newline", "\n"),
-                bom=hints.get("bom", False),
-            )
-        changed = changed_fields(agent)
-        if not changed:
-            return source.text
-        return self._edit(agent, changed, report)
+    def emit_file(self, data: dict[str, Any], agent: Agent, hints: Mapping[str, Any]) -> str:
+        return frontmatter.join(
+            yamlio.dump_mapping(data),
+            frontmatter.body_for_prompt(agent.prompt),
+            newline=hints.get("newline", "\n"),
+            bom=hints.get("bom", False),
+        )
 
-    def _edit(self, agent: Agent, changed: frozenset[str], report: Report) -> str:
-        """Rewrite only what changed in the agent's own file, keeping the rest as written."""
-        assert agent.source is not None
-        document = frontmatter.split(agent.source.text)
-        original = as_read(agent)
-        assert original is not None
-        before = self.render(original, WriteContext(self, Report(), agent.source.hints))
-        after = self.render(agent, WriteContext(self, report, agent.source.hints))
-        edits = {key: value for key, value in after.items() if before.get(key, _MISSING) != value}
-        edits.update({key: yamlio.DELETE for key in before if key not in after})
-        text = document.frontmatter
-        if edits or text is None:
-            text = yamlio.edit_mapping(
-                text or "", edits, fallback=lambda: yamlio.dump_mapping(after)
-            )
+    def edit_file(self, text: str, edits: dict[str, Any], agent: Agent, render: dict[str, Any]) -> str:
+        document = frontmatter.split(text)
+        yaml_text = document.frontmatter
+        if edits or yaml_text is None:
+            yaml_text = yamlio.edit_mapping(yaml_text or "", edits, fallback=lambda: yamlio.dump_mapping(render))
         body = document.body
-        if "prompt" in changed:
+        if document.prompt != agent.prompt:
             body = _replace_prompt(body, agent.prompt)
-        return frontmatter.join(text, body, newline=document.newline, bom=document.bom)
-
-    def _report_foreign_extras(self, agent: Agent, report: Report) -> None:
-        own = (self.name, *self.extras_keys)
-        for dialect, fields in agent.extras.items():
-            if dialect in own:
-                continue
-            for key, value in fields.items():
-                report.dropped(
-                    f"{dialect}.{key}",
-                    f"{_short(value)} has no equivalent in {self.title}",
-                )
+        return frontmatter.join(yaml_text, body, newline=document.newline, bom=document.bom)
 
     def looks_like(self, text: str) -> int:
         document = frontmatter.split(text[:8192])
         if document.frontmatter is None:
             return 0
         keys = {match.group(1) for match in _KEY.finditer(document.frontmatter)}
-        return sum(1 for key in self.frontmatter_markers if key in keys)
+        return sum(1 for key in self.markers if key in keys)
 
 
 _KEY = re.compile(r"^([A-Za-z_][\w-]*):", re.MULTILINE)
@@ -196,20 +244,16 @@ def _short(value: Any, limit: int = 60) -> str:
 class ReadContext:
     """What a dialect's ``parse`` needs besides the data: where it is, how to report."""
 
-    def __init__(self, dialect: Dialect, document: frontmatter.Document, path: str | None, report: Report) -> None:
+    def __init__(self, dialect: Dialect, parsed: Parsed, path: str | None, report: Report) -> None:
         self.dialect = dialect
-        self.document = document
         self.path = path
         self.report = report
+        self.prompt = parsed.prompt or ""
         self.hints: dict[str, Any] = {}
-        self._lines = _key_lines(document)
-
-    @property
-    def prompt(self) -> str:
-        return self.document.prompt
+        self._lines = parsed.lines
 
     def line_of(self, key: str) -> int | None:
-        """The file line of top-level frontmatter ``key``, for diagnostics."""
+        """The file line of top-level ``key``, for diagnostics."""
         return self._lines.get(key)
 
     def warn(self, code: Code, key: str, message: str, severity: Severity = Severity.WARNING) -> None:
@@ -220,12 +264,12 @@ class ReadContext:
         self.warn(Code.INVALID_VALUE, key, f"expected {expected}, found {_short(value)}; kept as written")
 
 
-def _key_lines(document: frontmatter.Document) -> dict[str, int]:
+def _key_lines(text: str, first_line: int) -> dict[str, int]:
     lines: dict[str, int] = {}
-    for offset, line in enumerate((document.frontmatter or "").split("\n")):
+    for offset, line in enumerate(text.split("\n")):
         match = _KEY.match(line)
         if match:
-            lines.setdefault(match.group(1), document.frontmatter_line + offset)
+            lines.setdefault(match.group(1), first_line + offset)
     return lines
 
 

@@ -28,7 +28,7 @@ class Claude(MarkdownDialect):
     title = "Claude Code"
     agents_dir = ".claude/agents"
     patterns = ("*.claude/agents/*.md", "*/.claude/agents/*.md")
-    frontmatter_markers = ("name", "tools", "disallowedTools", "permissionMode", "maxTurns", "color")
+    markers = ("name", "tools", "disallowedTools", "permissionMode", "maxTurns", "color")
     notes = "subagents; tools allowlist + disallowedTools; model alias or full id"
     expresses = frozenset(
         {"name", "description", "prompt", "model", "rules", "max_turns", "color", "skills", "mcp_servers"}

@@ -27,7 +27,7 @@ class OpenCode(MarkdownDialect):
     title = "OpenCode"
     agents_dir = ".opencode/agents"
     patterns = ("*.opencode/agent/*.md", "*.opencode/agents/*.md")
-    frontmatter_markers = ("mode", "permission", "temperature", "top_p", "steps", "maxSteps")
+    markers = ("mode", "permission", "temperature", "top_p", "steps", "maxSteps")
     notes = "name = path under agent(s)/; permission globs, last match wins; tools map read"
     expresses = frozenset(
         {"name", "description", "prompt", "mode", "model", "rules", "temperature", "top_p", "max_turns",
