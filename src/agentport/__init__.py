@@ -12,7 +12,6 @@ from .api import (
     Conversion,
     convert,
     detect,
-    dialects,
     dump,
     dumps,
     dumps_all,
@@ -21,6 +20,7 @@ from .api import (
     loads,
     loads_all,
 )
+from . import dialects  # the package is callable: dialects() lists every dialect name
 from .diagnostics import (
     AgentportError,
     Code,
