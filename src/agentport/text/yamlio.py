@@ -66,6 +66,8 @@ def load(text: str) -> Any:
     return yaml.load(text, Loader=FrontmatterLoader)  # noqa: S506 - a safe loader subclass
 
 
+_STRUCTURAL_START = frozenset("[{\"'|>&*!%@`")
+"""A value starting with one of these is YAML structure, not prose: if it fails, it is broken."""
 _TOP_LEVEL_KEY = re.compile(r"^([^\s#:][^:]*?):(?:[ \t]+(.*))?$")
 
 
@@ -96,17 +98,23 @@ def _read_leniently(
     text: str, first_line: int, report: Report, strict_error: yaml.YAMLError
 ) -> dict[str, Any]:
     data: dict[str, Any] = {}
-    for key, entry, offset in _top_level_entries(text):
+    entries = list(_top_level_entries(text))
+    preamble = text.splitlines()[: entries[0][2] if entries else None]
+    stray = next((i for i, line in enumerate(preamble) if line.strip() and not line.lstrip().startswith("#")), None)
+    if stray is not None:
+        line = first_line + stray
+        report.error(Code.INVALID_INPUT, f"invalid YAML in frontmatter: {_first_line(strict_error)}", line=line)
+        raise ParseError(f"invalid YAML in frontmatter at line {line}", list(report))
+    for key, entry, offset in entries:
         line = first_line + offset
         try:
             value = load(entry)
-        except yaml.YAMLError:
+        except yaml.YAMLError as entry_error:
             match = _TOP_LEVEL_KEY.match(entry.rstrip("\n")) if entry.count("\n") <= 1 else None
-            if match is None:
-                mark = getattr(strict_error, "problem_mark", None)
-                where = first_line + mark.line if mark is not None else line
-                report.error(Code.INVALID_INPUT, f"invalid YAML in frontmatter: {_first_line(strict_error)}", line=where)
-                raise ParseError(f"invalid YAML in frontmatter at line {where}", list(report)) from None
+            if match is None or (match.group(2) or "")[:1] in _STRUCTURAL_START:
+                problem = getattr(entry_error, "problem", None) or _first_line(strict_error)
+                report.error(Code.INVALID_INPUT, f"invalid YAML in '{key}': {problem}", field=key, line=line)
+                raise ParseError(f"invalid YAML in frontmatter at line {line}", list(report)) from None
             data[key] = (match.group(2) or "").strip()
             report.add(
                 Code.LENIENT_YAML,
