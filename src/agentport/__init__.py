@@ -5,63 +5,59 @@
     >>> result.text, result.diagnostics
 
 ``load``/``loads`` read an :class:`Agent`, ``dump``/``dumps`` write one, ``detect`` names a
-file's dialect and ``dialects`` lists them all.
+file's dialect and ``dialects()`` lists them all.
+
+Names are imported on first use, so that ``agentport --version`` and the command line start
+without loading what they do not need.
 """
 
-from .api import (
-    Conversion,
-    convert,
-    detect,
-    dump,
-    dumps,
-    dumps_all,
-    get_dialect,
-    load,
-    loads,
-    loads_all,
-)
-from . import dialects  # the package is callable: dialects() lists every dialect name
-from .diagnostics import (
-    AgentportError,
-    Code,
-    Diagnostic,
-    LossError,
-    ParseError,
-    Report,
-    Severity,
-    UnknownDialectError,
-)
-from .model import Action, Agent, McpServer, Mode, ModelRef, Rule
-from .text.markdown import Layout
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
 
 __version__ = "0.1.0"
 
-__all__ = [
-    "Action",
-    "Agent",
-    "AgentportError",
-    "Code",
-    "Conversion",
-    "Diagnostic",
-    "Layout",
-    "LossError",
-    "McpServer",
-    "Mode",
-    "ModelRef",
-    "ParseError",
-    "Report",
-    "Rule",
-    "Severity",
-    "UnknownDialectError",
-    "__version__",
-    "convert",
-    "detect",
-    "dialects",
-    "dump",
-    "dumps",
-    "dumps_all",
-    "get_dialect",
-    "load",
-    "loads",
-    "loads_all",
-]
+_EXPORTS = {
+    "agentport.api": (
+        "Conversion", "convert", "detect", "dump", "dumps", "dumps_all", "get_dialect", "load", "loads",
+        "loads_all",
+    ),
+    "agentport.diagnostics": (
+        "AgentportError", "Code", "Diagnostic", "LossError", "ParseError", "Report", "Severity",
+        "UnknownDialectError",
+    ),
+    "agentport.model": ("Action", "Agent", "McpServer", "Mode", "ModelRef", "Rule"),
+    "agentport.text.markdown": ("Layout",),
+}
+_HOME = {name: module for module, names in _EXPORTS.items() for name in names}
+
+__all__ = sorted([*_HOME, "dialects", "__version__"])
+
+
+def __getattr__(name: str) -> Any:
+    if name == "dialects":
+        # The package agentport.dialects is callable: dialects() lists every dialect name.
+        return importlib.import_module("agentport.dialects")
+    if name in _HOME:
+        value = getattr(importlib.import_module(_HOME[name]), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module 'agentport' has no attribute {name!r}")
+
+
+if TYPE_CHECKING:
+    from . import dialects
+    from .api import Conversion, convert, detect, dump, dumps, dumps_all, get_dialect, load, loads, loads_all
+    from .diagnostics import (
+        AgentportError,
+        Code,
+        Diagnostic,
+        LossError,
+        ParseError,
+        Report,
+        Severity,
+        UnknownDialectError,
+    )
+    from .model import Action, Agent, McpServer, Mode, ModelRef, Rule
+    from .text.markdown import Layout

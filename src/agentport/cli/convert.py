@@ -13,6 +13,7 @@ from .. import registry
 from ..bulk import Job, Options, discover, project_root, run
 from ..diagnostics import AgentportError, Report
 from ..text.markdown import Layout
+from .choices import DIALECT
 from .output import Reporter
 
 
@@ -26,8 +27,8 @@ def _wrap(value: str) -> str | int:
 
 @click.command()
 @click.argument("sources", nargs=-1, required=True, type=click.Path(allow_dash=True))
-@click.option("--to", "-t", "write", required=True, type=click.Choice(registry.names()), help="Dialect to write.")
-@click.option("--from", "-f", "read", type=click.Choice(registry.names()), help="Dialect to read (detected per file if omitted).")
+@click.option("--to", "-t", "write", required=True, type=DIALECT, help="Dialect to write.")
+@click.option("--from", "-f", "read", type=DIALECT, help="Dialect to read (detected per file if omitted).")
 @click.option(
     "--output", "-o", type=click.Path(allow_dash=True),
     help="Project folder to write into (files go to the target's layout inside it), a file name "

@@ -12,12 +12,13 @@ from .. import api
 from .. import registry
 from ..diagnostics import AgentportError, Report
 from ..serialize import agent_to_json
+from .choices import DIALECT
 from .output import Reporter
 
 
 @click.command()
 @click.argument("file", type=click.Path(dir_okay=False, allow_dash=True))
-@click.option("--from", "-f", "read", type=click.Choice(registry.names()), help="Dialect of FILE (detected if omitted).")
+@click.option("--from", "-f", "read", type=DIALECT, help="Dialect of FILE (detected if omitted).")
 def show(file: str, read: str | None) -> int:
     """Print the neutral model of an agent FILE as JSON (diagnostics go to standard error).
 
