@@ -137,12 +137,13 @@ def dump(
     The dialect defaults to the one ``path`` suggests. An existing file with other content is
     replaced only with ``overwrite=True`` (:class:`FileExistsError` otherwise).
     """
-    from .files import write_atomic
+    from .files import Written, write_atomic
 
     name = dialect if dialect is not None else detect(path=path)
     if name is None:
         raise ValueError(f"cannot tell the dialect from the path {os.fspath(path)!r}; pass dialect=")
-    return write_atomic(Path(path), dumps(agent, name, report=report, layout=layout), overwrite=overwrite)
+    written = write_atomic(Path(path), dumps(agent, name, report=report, layout=layout), overwrite=overwrite)
+    return written is not Written.UNCHANGED
 
 
 @dataclass(frozen=True)

@@ -141,9 +141,7 @@ def _write_one(job: Job, agent: Agent, report: Report, options: Options) -> Outc
         if options.dry_run:
             status = _planned_status(target, text)
         else:
-            status = Status.CREATED if not target.exists() else Status.UPDATED
-            if not write_atomic(target, text, overwrite=options.force):
-                status = Status.UNCHANGED
+            status = Status(write_atomic(target, text, overwrite=options.force).value)
     except FileExistsError as error:
         report.error(Code.INVALID_INPUT, str(error))
         return Outcome(job.source, target, Status.CONFLICT, tuple(report))
@@ -181,10 +179,8 @@ def _merge_into_containers(jobs: Iterable[Job], options: Options) -> Iterator[Ou
             if options.dry_run:
                 status = _planned_status(target, text)
             else:
-                status = Status.CREATED if existing is None else Status.UPDATED
                 # Merging into an existing file keeps what it had: no --force needed.
-                if not write_atomic(target, text, overwrite=True):
-                    status = Status.UNCHANGED
+                status = Status(write_atomic(target, text, overwrite=True).value)
         except (AgentportError, OSError, ValueError) as error:
             report.error(Code.INVALID_INPUT, f"{type(error).__name__}: {error}")
             status = Status.FAILED
@@ -217,11 +213,12 @@ def run(jobs: Iterable[Job], options: Options, *, workers: int | None = None) ->
         head.append(job)
         if len(head) >= PARALLEL_THRESHOLD:
             break
+    everything = _chain(head, iterator)
     if workers < 2 or len(head) < PARALLEL_THRESHOLD:
-        for job in head:
+        for job in everything:
             yield from convert_one(job, options)
         return
-    for outcomes in _run_parallel(_chain(head, iterator), options, workers):
+    for outcomes in _run_parallel(everything, options, workers):
         yield from outcomes
 
 

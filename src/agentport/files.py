@@ -2,30 +2,43 @@
 
 from __future__ import annotations
 
+import enum
 import os
-import tempfile
 from pathlib import Path
 
+TEMPORARY_SUFFIX = ".agentport-tmp"
+"""Temporary files end in this; a crash can leave one behind, never a half-written target."""
 
-def write_atomic(path: Path, text: str, *, overwrite: bool = False) -> bool:
-    """Write ``text`` to ``path`` through a temporary file and a rename; return whether it changed.
+
+class Written(str, enum.Enum):
+    CREATED = "created"
+    UPDATED = "updated"
+    UNCHANGED = "unchanged"
+
+
+_known_folders: set[str] = set()
+
+
+def write_atomic(path: Path, text: str, *, overwrite: bool = False) -> Written:
+    """Write ``text`` to ``path`` through a temporary file and a rename.
 
     An existing file with the same content is left alone (its mtime too). One with other
     content is replaced only with ``overwrite``; otherwise :class:`FileExistsError`.
     """
     data = text.encode("utf-8")
     try:
-        current = path.read_bytes()
+        with open(path, "rb") as handle:
+            current: bytes | None = handle.read()
     except FileNotFoundError:
         current = None
     if current == data:
-        return False
+        return Written.UNCHANGED
     if current is not None and not overwrite:
         raise FileExistsError(f"{path} exists with other content (use --force to replace it)")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".agentport-tmp")
+    folder = os.fspath(path.parent)
+    temporary = os.path.join(folder, f".{path.name}.{os.getpid()}{TEMPORARY_SUFFIX}")
     try:
-        with os.fdopen(handle, "wb") as stream:
+        with os.fdopen(_create(folder, temporary), "wb") as stream:
             stream.write(data)
         os.replace(temporary, path)
     except BaseException:
@@ -34,4 +47,18 @@ def write_atomic(path: Path, text: str, *, overwrite: bool = False) -> bool:
         except FileNotFoundError:
             pass
         raise
-    return True
+    return Written.CREATED if current is None else Written.UPDATED
+
+
+def _create(folder: str, temporary: str) -> int:
+    """Open ``temporary`` for writing, making its folder once per process (a stat per file
+    adds up over a large tree); a folder removed since is made again."""
+    flags = os.O_WRONLY | os.O_CREAT | os.O_TRUNC
+    if folder not in _known_folders:
+        os.makedirs(folder, exist_ok=True)
+        _known_folders.add(folder)
+    try:
+        return os.open(temporary, flags, 0o666)
+    except FileNotFoundError:
+        os.makedirs(folder, exist_ok=True)
+        return os.open(temporary, flags, 0o666)

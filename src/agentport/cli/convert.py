@@ -137,11 +137,11 @@ def _convert_stdin(read: str | None, write: str, output: str | None, layout: Lay
     from ..files import write_atomic
 
     try:
-        changed = write_atomic(target, result, overwrite=force)
+        written = write_atomic(target, result, overwrite=force)
     except FileExistsError as error:
         click.echo(f"{target}: error: {error}", err=True)
         return 1
-    reporter.file("created" if changed else "unchanged", "<stdin>", str(target), report)
+    reporter.file(written.value, "<stdin>", str(target), report)
     return reporter.finish()
 
 

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 from typing import Any, ClassVar, Mapping, Sequence
 
+from .. import schemas
 from ..diagnostics import Code, ParseError, Report, Severity
 from ..model import Agent, as_read, changed_fields
 from ..text import frontmatter, yamlio
@@ -68,8 +69,16 @@ class Dialect:
         return 0
 
     def matches_path(self, path: str) -> bool:
-        posix = PurePosixPath(path.replace("\\", "/")).as_posix()
-        return any(fnmatch.fnmatchcase(posix, pattern) for pattern in self.patterns)
+        return self._path_pattern().match(path.replace("\\", "/")) is not None
+
+    @classmethod
+    def _path_pattern(cls) -> re.Pattern[str]:
+        # One compiled regex per dialect: detection runs once per file in bulk conversions.
+        compiled = cls.__dict__.get("_compiled_patterns")
+        if compiled is None:
+            compiled = re.compile("|".join(map(fnmatch.translate, cls.patterns)) or "(?!)")
+            cls._compiled_patterns = compiled
+        return compiled
 
     def name_from_path(self, path: str) -> str:
         """The agent name a file's path gives, relative to the dialect's agents folder."""
@@ -152,6 +161,7 @@ class FieldDialect(Dialect):
         if source is None or source.dialect != self.name:
             data = self.render(agent, WriteContext(self, report, {}))
             self._report_foreign_extras(agent, report)
+            schemas.require_valid(self, data, report)  # like mdformat's --validate: check before writing
             return self.emit_file(data, agent, source.hints if source is not None else {})
         if not changed_fields(agent):
             return source.text

@@ -10,11 +10,13 @@ core): ``yes``/``no``/``on``/``off`` and dates stay strings.
 
 from __future__ import annotations
 
+import functools
 import json
 import math
 import re
 from io import StringIO
-from typing import Any, Callable, Iterable, Mapping
+from collections.abc import Mapping
+from typing import Any, Callable, Iterable
 
 import yaml
 
@@ -157,7 +159,20 @@ _PLAIN_UNSAFE_START = set("-?:,[]{}#&*!|>'\"%@` \t")
 _PLAIN_UNSAFE_ANYWHERE = re.compile(r"[\x00-\x08\x0a-\x1f\x7f\ufeff]|: |:$| #|\t")
 
 
+_SIMPLE_PLAIN = re.compile(r"[A-Za-z][A-Za-z0-9 _./(),+@-]*[A-Za-z0-9_./()+-]")
+_RESERVED_WORDS = frozenset({"true", "false", "null", "yes", "no", "on", "off", "y", "n"})
+
+
 def _is_plain_safe(text: str) -> bool:
+    # Fast path for the common case (names, tool lists, prose without ': '): letters first, no
+    # indicator characters, not a reserved word. Anything else goes through both resolvers.
+    if _SIMPLE_PLAIN.fullmatch(text) and ": " not in text and text.lower() not in _RESERVED_WORDS:
+        return True
+    return _is_plain_safe_slow(text)
+
+
+@functools.lru_cache(maxsize=4096)
+def _is_plain_safe_slow(text: str) -> bool:
     if not text or text[0] in _PLAIN_UNSAFE_START or text[-1] in " \t":
         return False
     if _PLAIN_UNSAFE_ANYWHERE.search(text):
