@@ -200,8 +200,9 @@ def _string(text: str, indent: str) -> str:
 
 def _literal_block_safe(text: str) -> bool:
     lines = text.rstrip("\n").split("\n")
+    first = next((line for line in lines if line), "")
     return (
-        not lines[0].startswith((" ", "\t"))
+        not first.startswith((" ", "\t"))
         and all(line == line.rstrip(" \t") for line in lines)
         and not re.search(r"[\x00-\x08\x0b-\x1f\x7f\ufeff]", text)
     )
