@@ -19,7 +19,7 @@ from typing import Any, ClassVar, Mapping, Sequence
 
 from .. import schemas
 from ..diagnostics import Code, ParseError, Report, Severity
-from ..model import Agent, as_read, changed_fields
+from ..model import NEUTRAL_FIELDS, Agent, as_read, changed_fields
 from ..text import frontmatter, yamlio
 from ..text.yamlio import DELETE
 
@@ -67,6 +67,11 @@ class Dialect:
     def looks_like(self, text: str) -> int:
         """How strongly ``text`` alone suggests this dialect (0 = not at all)."""
         return 0
+
+    def schema_documents(self, text: str, path: str | None) -> list[tuple[tuple[str | int, ...], Any]]:
+        """The parts of ``text`` that ``formats/<name>/schema.json`` describes, each with where it
+        sits (keys and indexes from the top of the file), for ``agentport validate``."""
+        return []
 
     def matches_path(self, path: str) -> bool:
         return self._path_pattern().match(path.replace("\\", "/")) is not None
@@ -122,6 +127,9 @@ class FieldDialect(Dialect):
     """Other dialects whose extras this one also restores (a fork shares its parent's keys)."""
     markers: ClassVar[tuple[str, ...]] = ()
     """Top-level keys whose presence suggests this dialect, for content detection."""
+    field_keys: ClassVar[Mapping[str, tuple[str, ...]]] = {}
+    """Neutral field -> the keys that hold it in this dialect's files, where the names differ;
+    lets a conversion's diagnostics point at the source line of the field they speak of."""
 
     # --- fields: to implement --------------------------------------------------------------
 
@@ -150,16 +158,32 @@ class FieldDialect(Dialect):
 
     # --- shared machinery ----------------------------------------------------------------
 
+    def schema_documents(self, text: str, path: str | None) -> list[tuple[tuple[str | int, ...], Any]]:
+        if self.holds_many:
+            return []  # a many-agent dialect knows where its entries are: it overrides this
+        return [((), self.parse_file(text, path, Report()).data)]
+
     def read(self, text: str, *, path: str | None = None, report: Report) -> Agent:
         parsed = self.parse_file(text, path, report)
         context = ReadContext(self, parsed, path, report)
         agent = self.parse(dict(parsed.data), context)
-        return agent.with_source(self.name, text, path, {**parsed.hints, **context.hints})
+        hints = {**parsed.hints, **context.hints, "lines": self._field_lines(parsed.lines)}
+        return agent.with_source(self.name, text, path, hints)
+
+    def _field_lines(self, key_lines: Mapping[str, int]) -> dict[str, int]:
+        """Source line of each neutral field and of each key (``claude.tools`` style)."""
+        lines = {f"{self.name}.{key}": line for key, line in key_lines.items()}
+        for field in NEUTRAL_FIELDS:
+            for key in self.field_keys.get(field, (field,)):
+                if key in key_lines:
+                    lines[field] = key_lines[key]
+                    break
+        return lines
 
     def write(self, agent: Agent, *, report: Report) -> str:
         source = agent.source
         if source is None or source.dialect != self.name:
-            data = self.render(agent, WriteContext(self, report, {}))
+            data = self.render(agent, WriteContext(self, report, {}, _source_lines(agent)))
             self._report_foreign_extras(agent, report)
             schemas.require_valid(self, data, report)  # like mdformat's --validate: check before writing
             return self.emit_file(data, agent, source.hints if source is not None else {})
@@ -168,7 +192,7 @@ class FieldDialect(Dialect):
         original = as_read(agent)
         assert original is not None
         before = self.render(original, WriteContext(self, Report(), source.hints))
-        after = self.render(agent, WriteContext(self, report, source.hints))
+        after = self.render(agent, WriteContext(self, report, source.hints, _source_lines(agent)))
         return self.edit_file(source.text, field_edits(before, after), agent, after)
 
     def _report_foreign_extras(self, agent: Agent, report: Report) -> None:
@@ -176,8 +200,10 @@ class FieldDialect(Dialect):
         for dialect, fields in agent.extras.items():
             if dialect in own:
                 continue
+            lines = _source_lines(agent)
             for key, value in fields.items():
-                report.dropped(f"{dialect}.{key}", f"{_short(value)} has no equivalent in {self.title}")
+                field = f"{dialect}.{key}"
+                report.dropped(field, f"{_short(value)} has no equivalent in {self.title}", line=lines.get(field))
 
 
 def field_edits(before: Mapping[str, Any], after: Mapping[str, Any]) -> dict[str, Any]:
@@ -286,16 +312,32 @@ def _key_lines(text: str, first_line: int) -> dict[str, int]:
 class WriteContext:
     """What a dialect's ``render`` needs: where to report, how the original file spelled things."""
 
-    def __init__(self, dialect: Dialect, report: Report, hints: Mapping[str, Any]) -> None:
+    def __init__(
+        self, dialect: Dialect, report: Report, hints: Mapping[str, Any], source_lines: Mapping[str, int] | None = None
+    ) -> None:
         self.dialect = dialect
         self.report = report
         self.hints = hints
+        self._lines = source_lines or {}
 
     def dropped(self, field: str, message: str) -> None:
-        self.report.dropped(field, message)
+        self.report.dropped(field, message, line=self._line(field))
 
     def approximated(self, field: str, message: str) -> None:
-        self.report.approximated(field, message)
+        self.report.approximated(field, message, line=self._line(field))
+
+    def _line(self, field: str) -> int | None:
+        """The source line of the neutral field a diagnostic speaks of (``permission.x`` is
+        about ``rules``)."""
+        root = field.split(".", 1)[0].split("(", 1)[0]
+        return self._lines.get(field) or self._lines.get(_DIAGNOSTIC_ROOTS.get(root, root))
+
+
+_DIAGNOSTIC_ROOTS = {"permission": "rules"}
+
+
+def _source_lines(agent: Agent) -> Mapping[str, int]:
+    return agent.source.hints.get("lines", {}) if agent.source is not None else {}
 
 
 def take(data: dict[str, Any], key: str, kind: type | tuple[type, ...], context: ReadContext, expected: str) -> Any:

@@ -30,6 +30,7 @@ class Claude(MarkdownDialect):
     patterns = ("*.claude/agents/*.md", "*/.claude/agents/*.md")
     markers = ("name", "tools", "disallowedTools", "permissionMode", "maxTurns", "color")
     notes = "subagents; tools allowlist + disallowedTools; model alias or full id"
+    field_keys = {"rules": ("tools", "disallowedTools"), "max_turns": ("maxTurns",), "mcp_servers": ("mcpServers",)}
     expresses = frozenset(
         {"name", "description", "prompt", "model", "rules", "max_turns", "color", "skills", "mcp_servers"}
     )

@@ -29,6 +29,9 @@ class OpenCode(MarkdownDialect):
     patterns = ("*.opencode/agent/*.md", "*.opencode/agents/*.md")
     markers = ("mode", "permission", "temperature", "top_p", "steps", "maxSteps")
     notes = "name = path under agent(s)/; permission globs, last match wins; tools map read"
+    field_keys = {
+        "rules": ("permission", "tools"), "max_turns": ("steps", "maxSteps"), "disabled": ("disable",)
+    }
     expresses = frozenset(
         {"name", "description", "prompt", "mode", "model", "rules", "temperature", "top_p", "max_turns",
          "color", "hidden", "disabled"}
