@@ -82,6 +82,21 @@ def test_emitted_yaml_reads_back_the_same(data: dict) -> None:
     assert (yaml.safe_load(text) or {}) == data, "also for YAML 1.1 readers"
 
 
+simple_values = st.one_of(
+    st.text(alphabet=string.ascii_letters + string.digits + " :#-'\"\\,.!*&[]{}|>%@`~", min_size=1, max_size=20),
+    st.sampled_from(["true", "False", "null", "~", "yes", "0x1F", "1e3", "012", "0", "1_000", ".inf", "2024-01-01"]),
+)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.tuples(st.from_regex(r"[a-z][a-zA-Z_-]{0,8}", fullmatch=True), simple_values), min_size=1, max_size=5))
+def test_the_fast_frontmatter_path_agrees_with_the_yaml_loader(entries: list[tuple[str, str]]) -> None:
+    text = "".join(f"{key}: {value}\n" for key, value in entries)
+    fast = yamlio.load_simple(text)
+    if fast is not None:
+        assert fast == yamlio.load(text)
+
+
 def test_yaml_12_scalars_stay_strings() -> None:
     assert yamlio.load("a: yes\nb: on\nc: 2024-01-01\nd: true") == {"a": "yes", "b": "on", "c": "2024-01-01", "d": True}
 

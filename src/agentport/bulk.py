@@ -7,10 +7,11 @@ however large the tree. One bad file becomes one failed :class:`Outcome`; the re
 from __future__ import annotations
 
 import enum
+import itertools
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable, Iterator
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, TypeVar
 
 from . import registry
 from .api import dumps, dumps_all, loads_all, read_text
@@ -19,9 +20,16 @@ from .files import write_atomic
 from .model import Agent
 from .text.markdown import KEEP, Layout
 
+if TYPE_CHECKING:
+    import threading
+
 PARALLEL_THRESHOLD = 400
 """Below this many files a worker pool costs more than it saves."""
 _CHUNK = 64
+
+Item = TypeVar("Item")
+Shared = TypeVar("Shared")
+Result = TypeVar("Result")
 
 
 class Status(str, enum.Enum):
@@ -206,47 +214,69 @@ def run(jobs: Iterable[Job], options: Options, *, workers: int | None = None) ->
     if registry.get(options.write).holds_many:
         yield from _merge_into_containers(jobs, options)
         return
-    workers = workers if workers is not None else (os.cpu_count() or 1)
-    iterator = iter(jobs)
-    head: list[Job] = []
-    for job in iterator:
-        head.append(job)
-        if len(head) >= PARALLEL_THRESHOLD:
-            break
-    everything = _chain(head, iterator)
-    if workers < 2 or len(head) < PARALLEL_THRESHOLD:
-        for job in everything:
-            yield from convert_one(job, options)
-        return
-    for outcomes in _run_parallel(everything, options, workers):
+    for outcomes in parallel_map(convert_one, jobs, options, workers=workers):
         yield from outcomes
 
 
-def _chain(head: list[Job], rest: Iterator[Job]) -> Iterator[Job]:
-    yield from head
-    yield from rest
-
-
-def _run_parallel(jobs: Iterator[Job], options: Options, workers: int) -> Iterator[list[Outcome]]:
+def parallel_map(
+    work: Callable[[Item, Shared], Result], items: Iterable[Item], shared: Shared, *, workers: int | None = None
+) -> Iterator[Result]:
+    """``work(item, shared)`` for every item, streamed: in worker processes once there are
+    :data:`PARALLEL_THRESHOLD` items and more than one worker, else in this process. Results
+    come in any order. ``work`` must be a module-level function (workers import it by name)."""
+    workers = workers if workers is not None else (os.cpu_count() or 1)
+    iterator = iter(items)
+    head = list(itertools.islice(iterator, PARALLEL_THRESHOLD))
+    everything = itertools.chain(head, iterator)
+    if workers < 2 or len(head) < PARALLEL_THRESHOLD:
+        for item in everything:
+            yield work(item, shared)
+        return
     import multiprocessing
+    import threading
+
+    # Pool.imap reads its input as fast as it can: bounding the batches in flight keeps memory
+    # flat however many items there are.
+    in_flight = threading.Semaphore(workers * 4)
+    stopping = threading.Event()
+
+    def batches() -> Iterator[list[Item]]:
+        while True:
+            batch = list(itertools.islice(everything, _CHUNK))
+            if not batch or not _wait_for_room(in_flight, stopping):
+                return
+            yield batch
 
     context = multiprocessing.get_context("fork" if hasattr(os, "fork") else "spawn")
-    with context.Pool(workers, initializer=_init_worker, initargs=(options,)) as pool:
-        yield from pool.imap_unordered(_convert_in_worker, jobs, chunksize=_CHUNK)
+    with context.Pool(workers, initializer=_init_worker, initargs=(work, shared)) as pool:
+        try:
+            for results in pool.imap_unordered(_work_in_worker, batches()):
+                in_flight.release()
+                yield from results
+        finally:
+            stopping.set()
 
 
-_worker_options: Options | None = None
+def _wait_for_room(in_flight: "threading.Semaphore", stopping: "threading.Event") -> bool:
+    while not stopping.is_set():
+        if in_flight.acquire(timeout=0.1):
+            return True
+    return False
 
 
-def _init_worker(options: Options) -> None:
+_worker_task: tuple[Callable[[Any, Any], Any], Any] | None = None
+
+
+def _init_worker(work: Callable[[Any, Any], Any], shared: Any) -> None:
     import signal
 
-    global _worker_options
-    _worker_options = options
+    global _worker_task
+    _worker_task = (work, shared)
     # Ctrl-C is the parent's to handle: a worker finishes its file (atomic) and is terminated.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
-def _convert_in_worker(job: Job) -> list[Outcome]:
-    assert _worker_options is not None
-    return convert_one(job, _worker_options)
+def _work_in_worker(batch: list[Any]) -> list[Any]:
+    assert _worker_task is not None
+    work, shared = _worker_task
+    return [work(item, shared) for item in batch]

@@ -56,6 +56,8 @@ def _header(lines: list[str]) -> PageHeader | None:
 
 def is_page_copy(text: str) -> bool:
     """Whether ``text`` looks like a page-view copy (header, then gutter lines)."""
+    if not text[:1].isdigit():  # every file is asked: most answer here
+        return False
     lines = text[:4096].split("\n")
     header = _header(lines)
     if header is None:
