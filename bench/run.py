@@ -55,6 +55,12 @@ TARGETS = {
 }
 
 
+def last_line(text: str, limit: int = 300) -> str:
+    """The last non-empty line of a command's output (usually the error message)."""
+    lines = [l.strip() for l in (text or "").splitlines() if l.strip()]
+    return lines[-1][:limit] if lines else ""
+
+
 def log(msg: str) -> None:
     print(f"[bench {time.strftime('%H:%M:%S')}] {msg}", file=sys.stderr, flush=True)
 
@@ -139,34 +145,52 @@ def _proc_table() -> dict[int, tuple[int, int]]:
     return table
 
 
-def tree_rss(root: int, include_root: bool = True) -> int:
-    """Sum of RSS over *root* (unless not *include_root*) and all its live descendants (bytes)."""
+def _pss(pid: int) -> int:
+    """Proportional set size of *pid* in bytes (shared pages divided among their users)."""
+    try:
+        with open(f"/proc/{pid}/smaps_rollup", "rb") as fh:
+            for line in fh:
+                if line.startswith(b"Pss:"):
+                    return int(line.split()[1]) * 1024
+    except (OSError, ValueError, IndexError):
+        pass
+    return 0
+
+
+def tree_usage(root: int, include_root: bool = True) -> tuple[int, int, int]:
+    """(RSS sum, PSS sum, process count) over *root* (unless not *include_root*) and
+    all its live descendants, in bytes."""
     table = _proc_table()
     children: dict[int, list[int]] = {}
     for pid, (ppid, _) in table.items():
         children.setdefault(ppid, []).append(pid)
-    total, todo = 0, [root]
+    rss = pss = n = 0
+    todo = [root]
     while todo:
         pid = todo.pop()
         if pid in table and (include_root or pid != root):
-            total += table[pid][1]
+            rss += table[pid][1]
+            pss += _pss(pid)
+            n += 1
         todo.extend(children.get(pid, ()))
-    return total
+    return rss, pss, n
 
 
 class TreeSampler(threading.Thread):
-    """Polls the summed RSS of a process tree every *interval* seconds; keeps the peak."""
+    """Polls the summed RSS and PSS of a process tree every *interval* seconds; keeps the peaks."""
 
     def __init__(self, root: int, interval: float, include_root: bool = True):
         super().__init__(daemon=True)
-        self.root, self.interval, self.peak = root, interval, 0
-        self.include_root = include_root
-        self.samples = 0
+        self.root, self.interval, self.include_root = root, interval, include_root
+        self.peak = self.peak_pss = self.procs = self.samples = 0
         self._halt = threading.Event()
 
     def run(self) -> None:
         while not self._halt.is_set():
-            self.peak = max(self.peak, tree_rss(self.root, self.include_root))
+            rss, pss, n = tree_usage(self.root, self.include_root)
+            self.peak = max(self.peak, rss)
+            self.peak_pss = max(self.peak_pss, pss)
+            self.procs = max(self.procs, n)
             self.samples += 1
             self._halt.wait(self.interval)
 
@@ -259,8 +283,6 @@ def measure(cmd: list[str], *, cwd=None, env=None, timeout: float = 900, sample_
                 maxrss_kb = int(lines[-1])
             except (IndexError, ValueError):
                 maxrss_kb = 0
-            if lines and lines[0].startswith("Command "):  # "Command exited with non-zero status N"
-                stderr += "\n" + lines[0]
     finally:
         err_f.close()
         if capture_stdout:
@@ -274,6 +296,9 @@ def measure(cmd: list[str], *, cwd=None, env=None, timeout: float = 900, sample_
         "sys_s": ru.ru_stime,
         "maxrss_kb": maxrss_kb,
         "tree_rss_kb": tree_kb,
+        "tree_pss_kb": (sampler.peak_pss // 1024) if sampler else 0,
+        "tree_procs": sampler.procs if sampler else 0,
+        "samples": sampler.samples if sampler else 0,
         "peak_kb": max(maxrss_kb, tree_kb),
         "rc": proc.returncode,
     }
@@ -301,6 +326,8 @@ def summarize(runs: list[dict]) -> dict:
         sys_median_s=statistics.median(r["sys_s"] for r in ok),
         peak_mb=max(r["peak_kb"] for r in ok) / 1024,
         maxrss_single_mb=max(r["maxrss_kb"] for r in ok) / 1024,
+        tree_pss_mb=max(r.get("tree_pss_kb", 0) for r in ok) / 1024,
+        max_procs=max(r.get("tree_procs", 0) for r in ok),
     )
     counts = sorted({r["out_files"] for r in ok if "out_files" in r})
     if counts:
@@ -640,7 +667,8 @@ def probe_agentport(cmd: list[str], work: Path, sample_tree: Path, n_sample: int
     shutil.rmtree(out)
     info["probe_convert"] = {"rc": r.returncode, "out_files": got, "expected": n_sample}
     if r.returncode != 0 or got != n_sample:
-        info["warning"] = f"probe convert: rc={r.returncode}, {got}/{n_sample} files; stderr: {r.stderr[-800:]}"
+        info["warning"] = f"probe convert: rc={r.returncode}, {got}/{n_sample} files: {last_line(r.stderr or r.stdout)}"
+        info["probe_stderr"] = r.stderr[-2000:]
     return info
 
 
@@ -661,7 +689,7 @@ def startup(agentport_cmd: list[str], py: str, one: Path, work: Path, args) -> d
         if r.returncode == 0 and wrote:
             one_cmd, one_form = mk, form
             break
-        probe_err += f"[{form}] rc={r.returncode} {r.stderr[-400:]}\n"
+        probe_err += f"[{form}] rc={r.returncode}: {last_line(r.stderr or r.stdout, 200)}\n"
 
     cmds = {
         "python -c pass": lambda: [py, "-c", "pass"],
@@ -857,8 +885,8 @@ def write_markdown(results: dict, path: Path) -> None:
 
     L.append("## Bulk convert (whole processes)\n")
     L.append("| files | tool | ok runs | min wall (s) | median wall (s) | median vs cp -r | µs/file (median) "
-             "| CPU user+sys (s) | peak RSS, tree (MB) | output files |")
-    L.append("|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|")
+             "| CPU user+sys (s) | peak RSS (MB) | largest process (MB) | tree PSS (MB) | processes | output files |")
+    L.append("|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
     for key, b in results.get("bulk", {}).items():
         cp_med = b["tools"].get("cp -r", {}).get("summary", {}).get("wall_median_s")
         for tool, t in b["tools"].items():
@@ -868,8 +896,12 @@ def write_markdown(results: dict, path: Path) -> None:
             per = f"{md / b['files'] * 1e6:.0f}" if md else "–"
             outf = s.get("out_files", (t["runs"] or t["warmup"] or [{}])[-1].get("out_files", "–"))
             L.append(f"| {b['files']:,} | {tool} | {s.get('ok_runs', 0)}/{s.get('runs', 0)} | {fmt_s(s.get('wall_min_s'))} "
-                     f"| {fmt_s(md)} | {rel} | {per} | {fmt_s(s.get('cpu_median_s'))} | {fmt_mb(s.get('peak_mb'))} | {outf} |")
+                     f"| {fmt_s(md)} | {rel} | {per} | {fmt_s(s.get('cpu_median_s'))} | {fmt_mb(s.get('peak_mb'))} "
+                     f"| {fmt_mb(s.get('maxrss_single_mb'))} | {fmt_mb(s.get('tree_pss_mb') or None)} | {s.get('max_procs', '–')} | {outf} |")
     L.append("")
+    L.append("Peak RSS is the larger of GNU time's %M (largest single process) and the sampled RSS sum over the "
+             "process tree (shared pages counted in every process); tree PSS shares them out instead. "
+             "Targets are judged on peak RSS.\n")
     g = results.get("growth")
     if g:
         L.append(f"Growth {g['files'][0]:,} -> {g['files'][1]:,} files (agentport): time per file x{g['per_file_ratio']:.2f} "
@@ -881,7 +913,7 @@ def write_markdown(results: dict, path: Path) -> None:
             for r in t["warmup"] + t["runs"]:
                 if not r.get("ok", True):
                     failures.append(f"- {b['files']:,} / {tool}: rc={r['rc']}, {r.get('out_files')} files"
-                                    + (f": `{r.get('stderr_tail', '').strip().splitlines()[-1][:200]}`" if r.get("stderr_tail", "").strip() else ""))
+                                    + (f": `{last_line(r.get('stderr_tail', ''), 200)}`" if last_line(r.get("stderr_tail", "")) else ""))
                     break
     if failures:
         L.append("Failed runs (not in the statistics):\n")
@@ -902,7 +934,8 @@ def write_markdown(results: dict, path: Path) -> None:
             d = f"{(s['wall_median_s'] - base) * 1000:+.1f}" if base else "–"
             L.append(f"| `{c['cmd']}` | {s['wall_min_s'] * 1000:.1f} | {s['wall_median_s'] * 1000:.1f} | {d} | {s['peak_mb']:.1f} |")
         if st.get("one_file_error"):
-            L.append(f"\nOne-file convert could not be run: `{st['one_file_error'].strip()[:300]}`")
+            L.append("\nOne-file convert could not be run:\n")
+            L.extend(f"- `{l}`" for l in st["one_file_error"].strip().splitlines())
         L.append("")
     lib = results.get("library")
     if lib:
@@ -1039,7 +1072,7 @@ def main(argv=None) -> int:
         results["agentport"] = ap_info
         if ap_info.get("error"):
             log("AGENTPORT UNAVAILABLE: " + ap_info["error"])
-            results["notes"].append("agentport unavailable: " + ap_info["error"].strip().splitlines()[-1][:300])
+            results["notes"].append("agentport unavailable: " + last_line(ap_info["error"]))
             ap_ok = False
         else:
             ap_ok = True
