@@ -14,6 +14,7 @@ without loading what they do not need.
 from __future__ import annotations
 
 import importlib
+import importlib.util
 from typing import TYPE_CHECKING, Any
 
 __version__ = "0.1.0"
@@ -43,6 +44,8 @@ def __getattr__(name: str) -> Any:
         value = getattr(importlib.import_module(_HOME[name]), name)
         globals()[name] = value
         return value
+    if not name.startswith("_") and importlib.util.find_spec(f"agentport.{name}") is not None:
+        return importlib.import_module(f"agentport.{name}")  # agentport.api and other modules
     raise AttributeError(f"module 'agentport' has no attribute {name!r}")
 
 

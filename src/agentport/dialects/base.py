@@ -20,7 +20,7 @@ from typing import Any, ClassVar, Mapping, Sequence
 from .. import schemas
 from ..diagnostics import Code, ParseError, Report, Severity
 from ..model import NEUTRAL_FIELDS, Agent, as_read, changed_fields
-from ..text import frontmatter, yamlio
+from ..text import frontmatter, jsonc, yamlio
 from ..text.yamlio import DELETE
 
 _MISSING = object()
@@ -127,6 +127,11 @@ class FieldDialect(Dialect):
     """Other dialects whose extras this one also restores (a fork shares its parent's keys)."""
     markers: ClassVar[tuple[str, ...]] = ()
     """Top-level keys whose presence suggests this dialect, for content detection."""
+    signature: ClassVar[tuple[str, ...]] = ()
+    """Keys only this dialect uses. A dialect that names some is detected by them: without one
+    (see :meth:`MarkdownDialect.has_signature`) a text does not suggest it at all; with one, its
+    score is the number of its own keys (``markers``) present minus the number of keys it does
+    not know, so that keys it shares with an older dialect never outvote that dialect."""
     field_keys: ClassVar[Mapping[str, tuple[str, ...]]] = {}
     """Neutral field -> the keys that hold it in this dialect's files, where the names differ;
     lets a conversion's diagnostics point at the source line of the field they speak of."""
@@ -173,12 +178,22 @@ class FieldDialect(Dialect):
     def _field_lines(self, key_lines: Mapping[str, int]) -> dict[str, int]:
         """Source line of each neutral field and of each key (``claude.tools`` style)."""
         lines = {f"{self.name}.{key}": line for key, line in key_lines.items()}
-        for field in NEUTRAL_FIELDS:
-            for key in self.field_keys.get(field, (field,)):
-                if key in key_lines:
-                    lines[field] = key_lines[key]
-                    break
+        for key, line in key_lines.items():
+            field = self._field_of_key().get(key)
+            if field is not None:
+                lines.setdefault(field, line)
         return lines
+
+    @classmethod
+    def _field_of_key(cls) -> Mapping[str, str]:
+        found = cls.__dict__.get("_fields_by_key")
+        if found is None:
+            found = {}
+            for field in NEUTRAL_FIELDS:
+                for key in cls.field_keys.get(field, (field,)):
+                    found.setdefault(key, field)
+            cls._fields_by_key = found
+        return found
 
     def write(self, agent: Agent, *, report: Report) -> str:
         source = agent.source
@@ -256,9 +271,50 @@ class MarkdownDialect(FieldDialect):
         if document.frontmatter is None:
             return 0
         keys = {match.group(1) for match in _KEY.finditer(document.frontmatter)}
+        if not self.signature:
+            return sum(1 for key in self.markers if key in keys)
+        if not self.has_signature(document.frontmatter, keys):
+            return 0
+        known = len(keys.intersection((*self.markers, *self.signature)))
+        return max(0, 2 * known - len(keys))
+
+    def has_signature(self, frontmatter_text: str, keys: set[str]) -> bool:
+        """Whether the frontmatter shows one of the marks only this dialect makes."""
+        return not keys.isdisjoint(self.signature)
+
+
+class JsonDialect(FieldDialect):
+    """A dialect whose files are one JSON object each (comments and trailing commas are read,
+    as JSONC readers allow them). The prompt is one of the fields."""
+
+    suffix = ".json"
+
+    def parse_file(self, text: str, path: str | None, report: Report) -> Parsed:
+        try:
+            document = jsonc.parse(text)
+        except jsonc.JsoncError as error:
+            report.error(Code.INVALID_INPUT, f"invalid JSON: {error.message}", line=error.line, column=error.column)
+            raise ParseError(f"{path or '<input>'}: invalid JSON at line {error.line}", list(report)) from None
+        if not isinstance(document.data, dict):
+            report.error(Code.INVALID_INPUT, f"a {self.title} file holds a JSON object, not {type(document.data).__name__}", line=1)
+            raise ParseError(f"{path or '<input>'}: not a JSON object", list(report))
+        hints = {"newline": "\r\n" if "\r\n" in text else "\n", "bom": text.startswith(frontmatter.BOM)}
+        return Parsed(dict(document.data), lines=document.key_lines(), hints=hints)
+
+    def emit_file(self, data: dict[str, Any], agent: Agent, hints: Mapping[str, Any]) -> str:
+        newline = hints.get("newline", "\n")
+        text = jsonc.dumps(data, newline=newline) + newline
+        return frontmatter.BOM + text if hints.get("bom") else text
+
+    def edit_file(self, text: str, edits: dict[str, Any], agent: Agent, render: dict[str, Any]) -> str:
+        return jsonc.edit(text, {(key,): jsonc.DELETE if value is DELETE else value for key, value in edits.items()})
+
+    def looks_like(self, text: str) -> int:
+        keys = set(_JSON_KEY.findall(text[:8192]))
         return sum(1 for key in self.markers if key in keys)
 
 
+_JSON_KEY = re.compile(r'"([A-Za-z_$][\w$-]*)"\s*:')
 _KEY = re.compile(r"^([A-Za-z_][\w-]*):", re.MULTILINE)
 _LEADING_BLANK = re.compile(r"\A(?:[ \t]*\n)*")
 

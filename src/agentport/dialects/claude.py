@@ -7,7 +7,8 @@ entries are tool names, ``Tool(specifier)`` rules such as ``Bash(git diff:*)``, 
 
 from __future__ import annotations
 
-from typing import Any
+import re
+from typing import Any, ClassVar
 
 from .. import mappings
 from ..diagnostics import Code, Severity
@@ -27,17 +28,19 @@ class Claude(MarkdownDialect):
     name = "claude"
     title = "Claude Code"
     agents_dir = ".claude/agents"
-    patterns = ("*.claude/agents/*.md", "*/.claude/agents/*.md")
-    markers = ("name", "tools", "disallowedTools", "permissionMode", "maxTurns", "color")
+    patterns: ClassVar[tuple[str, ...]] = ("*.claude/agents/*.md", "*/.claude/agents/*.md")
+    markers: ClassVar[tuple[str, ...]] = ("name", "tools", "disallowedTools", "permissionMode", "maxTurns", "color")
     notes = "subagents; tools allowlist + disallowedTools; model alias or full id"
     field_keys = {"rules": ("tools", "disallowedTools"), "max_turns": ("maxTurns",), "mcp_servers": ("mcpServers",)}
     expresses = frozenset(
         {"name", "description", "prompt", "model", "rules", "max_turns", "color", "skills", "mcp_servers"}
     )
+    list_style: ClassVar[str] = "string"
+    """How ``tools`` and ``disallowedTools`` are written when no source file says: a comma string."""
 
     def __init__(self) -> None:
-        data = mappings.table("claude")
-        self.tools = mappings.ToolMap.of("claude")
+        data = mappings.table(self.name)
+        self.tools = mappings.ToolMap.of(self.name)
         self.aliases = frozenset(data["models"]["aliases"])
         self.provider = data["models"]["provider"]
         self.colors = {name: mappings.named_colors()[name] for name in data["colors"]["names"]}
@@ -51,7 +54,7 @@ class Claude(MarkdownDialect):
         name = take(data, "name", str, context, "a string")
         if not name:
             name = self.name_from_path(context.path) if context.path else "agent"
-            context.warn(Code.INVALID_INPUT, "name", f"no name (Claude Code requires one); using '{name}'")
+            context.warn(Code.INVALID_INPUT, "name", f"no name ({self.title} requires one); using '{name}'")
         extras: dict[str, Any] = {}
         rules: list[Rule] = []
         if "tools" in data:
@@ -105,7 +108,7 @@ class Claude(MarkdownDialect):
                     context.warn(
                         Code.UNKNOWN_TOOL,
                         key,
-                        f"'{entry}' is not a Claude Code tool; kept for Claude Code, not converted",
+                        f"'{entry}' is not a {self.title} tool; kept for {self.title}, not converted",
                     )
             rules += mapped or []
         if unmapped:
@@ -180,9 +183,9 @@ class Claude(MarkdownDialect):
         tools += extras.pop("tools", [])
         disallowed += extras.pop("disallowedTools", [])
         if allowlist:
-            fields["tools"] = _entries(tools, context.hints.get("tools_style"))
+            fields["tools"] = _entries(tools, context.hints.get("tools_style", self.list_style))
         if disallowed:
-            fields["disallowedTools"] = _entries(disallowed, context.hints.get("disallowed_style"))
+            fields["disallowedTools"] = _entries(disallowed, context.hints.get("disallowed_style", self.list_style))
         model = self._render_model(agent.model, context)
         if model is not None:
             fields["model"] = model
@@ -193,27 +196,31 @@ class Claude(MarkdownDialect):
                 ", ".join(agent.skills) if context.hints.get("skills_style") == "string" else list(agent.skills)
             )
         if agent.mcp_servers is not None:
-            fields["mcpServers"] = _render_mcp(agent.mcp_servers, context.hints.get("mcp_style"))
+            fields["mcpServers"] = self._render_mcp_servers(agent.mcp_servers, context)
         color = self._render_color(agent.color, context)
         if color is not None:
             fields["color"] = color
         if agent.mode in (Mode.PRIMARY, Mode.ALL):
             context.approximated(
-                "mode", f"'{agent.mode.value}': Claude Code agent files define subagents only"
+                "mode", f"'{agent.mode.value}': {self.title} agent files define subagents only"
             )
         for field in ("temperature", "top_p", "hidden", "disabled"):
             value = getattr(agent, field)
             if value is not None and value is not False:  # false is every tool's default
-                context.dropped(field, f"Claude Code subagents have no {field} setting ({value!r})")
+                context.dropped(field, f"{self.title} subagents have no {field} setting ({value!r})")
         fields.update(extras)
         return {key: fields[key] for key in (*FIELD_ORDER, *fields) if key in fields}
 
+    def _render_mcp_servers(self, servers: tuple[McpServer, ...], context: WriteContext) -> Any:
+        return _render_mcp(servers, context.hints.get("mcp_style"))
+
     def _render_name(self, name: str, context: WriteContext) -> str:
-        if "/" not in name:
+        if "/" not in name and ":" not in name and not name.startswith("-"):
             return name
-        flat = name.replace("/", "-")
-        context.approximated("name", f"'{name}': Claude Code names cannot hold folders; written as '{flat}'")
-        return flat
+        # A folder or a ':' cannot be part of a name here: make a lowercase-hyphen id of it.
+        slug = "-".join(re.findall(r"[a-z0-9_.]+", name.lower())) or "agent"
+        context.approximated("name", f"'{name}' is not a valid {self.title} name; written as '{slug}'")
+        return slug
 
     def _render_rules(self, agent: Agent, context: WriteContext) -> tuple[list[str], list[str]]:
         rules = agent.rules[1:] if is_allowlist(agent.rules) else agent.rules
@@ -224,12 +231,12 @@ class Claude(MarkdownDialect):
             field = f"permission.{rule.tool}" + (f"({rule.pattern})" if rule.pattern else "")
             if rule.tool == ANY_TOOL:
                 context.dropped(
-                    field, f"'{rule.action.value}' for every tool: Claude Code subagents inherit the session's permissions"
+                    field, f"'{rule.action.value}' for every tool: {self.title} subagents inherit the session's permissions"
                 )
                 continue
             tool = self._tool_name(rule.tool)
             if tool is None:
-                context.dropped(field, f"{rule.action.value}: Claude Code has no tool for '{rule.tool}'")
+                context.dropped(field, f"{rule.action.value}: {self.title} has no tool for '{rule.tool}'")
                 continue
             if rule.action is Action.DENY:
                 denied.setdefault(tool, []).append(rule.pattern)
@@ -275,7 +282,7 @@ class Claude(MarkdownDialect):
         if model.id is None:
             if model.alias in self.aliases:
                 return model.alias
-            context.dropped("model", f"'{model.alias}' is not a Claude Code model alias")
+            context.dropped("model", f"'{model.alias}' is not a {self.title} model alias")
             return None
         if model.provider in (None, self.provider):
             default = mappings.family_default(model.alias) if model.alias else None
@@ -285,7 +292,7 @@ class Claude(MarkdownDialect):
                 "model", f"'{model}' is not an Anthropic model id; written as the family alias '{model.alias}'"
             )
             return model.alias
-        context.dropped("model", f"'{model}' has no Claude Code equivalent; the subagent inherits the session's model")
+        context.dropped("model", f"'{model}' has no {self.title} equivalent; the subagent inherits the session's model")
         return None
 
     def _render_color(self, color: str | None, context: WriteContext) -> str | None:
@@ -296,15 +303,17 @@ class Claude(MarkdownDialect):
             return by_hex[color.upper()]
         rgb = _rgb(color)
         if rgb is None:
-            context.dropped("color", f"'{color}' is not a colour Claude Code knows ({', '.join(self.colors)})")
+            context.dropped("color", f"'{color}' is not a colour {self.title} knows ({', '.join(self.colors)})")
             return None
         nearest = min(self.colors, key=lambda name: _distance(rgb, _rgb(self.colors[name])))  # type: ignore[arg-type]
-        context.approximated("color", f"'{color}' written as the nearest Claude Code colour, '{nearest}'")
+        context.approximated("color", f"'{color}' written as the nearest {self.title} colour, '{nearest}'")
         return nearest
 
 
 def _split_entries(text: str) -> list[str]:
     """Split a comma list, keeping commas inside ``Tool(a, b)`` specifiers."""
+    if "(" not in text:
+        return [entry for entry in map(str.strip, text.split(",")) if entry]
     entries: list[str] = []
     depth = 0
     current: list[str] = []
