@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Callable, Iterator, Mapping
 
 from . import mappings
-from .diagnostics import AgentportError, Code, Report
+from .diagnostics import AgentportError, Code, Diagnostic, Report
 
 if TYPE_CHECKING:
     from .dialects.base import Dialect
@@ -30,7 +30,11 @@ ANNOTATIONS = frozenset(
 
 
 class SchemaError(AgentportError):
-    """A rendered file does not satisfy its dialect's schema; the diagnostics say where."""
+    """A rendered file does not satisfy its dialect's schema; ``diagnostics`` say where."""
+
+    def __init__(self, message: str, diagnostics: list[Diagnostic]) -> None:
+        super().__init__(message)
+        self.diagnostics = diagnostics
 
 
 @dataclass(frozen=True)
@@ -39,7 +43,6 @@ class Problem:
 
     location: tuple[str | int, ...]
     message: str
-    keyword: str
 
     @property
     def field(self) -> str:
@@ -65,7 +68,7 @@ def is_valid(dialect: str, data: Any) -> bool:
 
 
 def problems(dialect: str, data: Any) -> list[Problem]:
-    """Every way ``data`` fails ``dialect``'s schema, in document order; empty if it is valid."""
+    """Every way ``data`` fails ``dialect``'s schema (none if it is valid)."""
     if is_valid(dialect, data):
         return []
     return [problem for error in _jsonschema_validator(dialect).iter_errors(data) for problem in _problems(error)]
@@ -82,7 +85,10 @@ def require_valid(dialect: "Dialect", data: Mapping[str, Any], report: Report) -
             f"the {dialect.title} output would not satisfy its schema: {problem.message}",
             field=problem.field or None,
         )
-    raise SchemaError(f"{report.path or '<input>'}: the {dialect.title} output is not valid; nothing written")
+    raise SchemaError(
+        f"{report.path or '<input>'}: the {dialect.title} output is not valid; nothing written",
+        [item for item in report if item.code is Code.SCHEMA],
+    )
 
 
 def _problems(error: Any) -> list[Problem]:
@@ -95,7 +101,7 @@ def _problems(error: Any) -> list[Problem]:
             key for key in error.instance if key not in allowed and not any(p.search(key) for p in patterns)
         ]
         if unexpected:
-            return [Problem((*location, key), f"'{key}' is not allowed here", "additionalProperties") for key in unexpected]
+            return [Problem((*location, key), f"'{key}' is not allowed here") for key in unexpected]
     if error.validator in ("anyOf", "oneOf") and error.context:
         # The branches whose type fits say what is wrong inside; if none fits, name the types.
         fitting = [sub for sub in error.context if not (sub.validator == "type" and not sub.relative_path)]
@@ -103,8 +109,8 @@ def _problems(error: Any) -> list[Problem]:
             return _problems(max(fitting, key=lambda sub: len(sub.absolute_path)))
         kinds = [kind for sub in error.context for kind in _as_list(sub.validator_value)]
         expected = " or ".join(dict.fromkeys(kinds))
-        return [Problem(location, f"{_short(error.instance)} is not of type {expected}", "type")]
-    return [Problem(location, _clip(error.message), str(error.validator))]
+        return [Problem(location, f"{_short(error.instance)} is not of type {expected}")]
+    return [Problem(location, _clip(error.message))]
 
 
 def _as_list(value: Any) -> list[Any]:

@@ -25,3 +25,48 @@ def support_table() -> list[dict[str, str]]:
             }
         )
     return rows
+
+
+README_START = "<!-- dialects:start -->"
+README_END = "<!-- dialects:end -->"
+
+
+def markdown_table(rows: list[dict[str, str]] | None = None) -> str:
+    """The support table in Markdown, as ``agentport dialects --format markdown`` prints it."""
+    rows = support_table() if rows is None else rows
+    header = "| dialect | tool | read | write | files | notes |\n|---|---|---|---|---|---|"
+    lines = [
+        f"| `{row['dialect']}` | {row['tool']} | {row['read']} | {row['write']} | `{row['files']}` | {row['notes']} |"
+        for row in rows
+    ]
+    return "\n".join([header, *lines])
+
+
+def with_table(readme: str, table: str) -> str:
+    """``readme`` with ``table`` between the dialects markers (appended with them if absent)."""
+    block = f"{README_START}\n{table}\n{README_END}"
+    start, end = readme.find(README_START), readme.find(README_END)
+    if start < 0 or end < start:
+        return f"{readme.rstrip()}\n\n{block}\n" if readme.strip() else f"{block}\n"
+    return readme[:start] + block + readme[end + len(README_END) :]
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``python -m agentport.support --write-readme [README]``: refresh the README's table."""
+    import argparse
+    from pathlib import Path
+
+    parser = argparse.ArgumentParser(prog="python -m agentport.support", description=main.__doc__)
+    parser.add_argument("--write-readme", nargs="?", const=Path(__file__).resolve().parents[2] / "README.md",
+                        type=Path, metavar="README", required=True, help="the README to refresh (the checkout's)")
+    readme: Path = parser.parse_args(argv).write_readme
+    text = readme.read_text("utf-8") if readme.exists() else ""
+    updated = with_table(text, markdown_table())
+    if updated != text:
+        readme.write_text(updated, "utf-8")
+    print(f"{readme}: {'updated' if updated != text else 'already up to date'}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

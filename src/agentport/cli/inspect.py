@@ -70,25 +70,17 @@ def detect(paths: tuple[str, ...]) -> int:
 @click.option("--format", "fmt", type=click.Choice(["text", "markdown", "json"]), default="text", show_default=True)
 def dialects(fmt: str) -> int:
     """List every dialect: what it reads and writes, and where its files live."""
-    from ..support import support_table
+    from ..support import markdown_table, support_table
 
     rows = support_table()
     if fmt == "json":
         json.dump(rows, sys.stdout, indent=2)
         sys.stdout.write("\n")
     elif fmt == "markdown":
-        click.echo(_markdown_table(rows))
+        click.echo(markdown_table(rows))
     else:
         width = max(len(row["dialect"]) for row in rows)
         for row in rows:
             click.echo(f"{row['dialect']:<{width}}  {row['read']:<4} {row['write']:<5} {row['files']:<36} {row['notes']}")
     return 0
 
-
-def _markdown_table(rows: list[dict[str, str]]) -> str:
-    header = "| dialect | tool | read | write | files | notes |\n|---|---|---|---|---|---|"
-    lines = [
-        f"| `{row['dialect']}` | {row['tool']} | {row['read']} | {row['write']} | `{row['files']}` | {row['notes']} |"
-        for row in rows
-    ]
-    return "\n".join([header, *lines])
