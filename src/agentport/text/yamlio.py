@@ -14,9 +14,10 @@ import functools
 import json
 import math
 import re
+from dataclasses import dataclass
 from io import StringIO
 from collections.abc import Mapping
-from typing import Any, Callable, Iterable
+from typing import Any, Callable, Iterable, Sequence
 
 import yaml
 
@@ -68,6 +69,52 @@ def load(text: str) -> Any:
     return yaml.load(text, Loader=FrontmatterLoader)  # noqa: S506 - a safe loader subclass
 
 
+_SIMPLE_ENTRY = re.compile(r"([A-Za-z_][A-Za-z0-9_-]*): (.*)")
+_PLAIN_INDICATORS = frozenset("-?:,[]{}#&*!|>'\"%@`")
+_DIGITS = re.compile(r"[1-9][0-9]{0,17}|0")
+
+
+def load_simple(text: str) -> dict[str, Any] | None:
+    """The mapping of a frontmatter made only of ``key: scalar`` lines, or ``None``.
+
+    Most agent files are just that, and reading them here costs a tenth of the C loader. Only
+    forms whose YAML meaning is unambiguous are taken (plain text that resolves to a string,
+    a whole number, quotes without escapes); anything else, the caller parses with :func:`load`.
+    """
+    data: dict[str, Any] = {}
+    for line in text.split("\n"):
+        if not line:
+            continue
+        match = _SIMPLE_ENTRY.fullmatch(line)
+        if match is None:
+            return None
+        key, raw = match.groups()
+        value = _simple_scalar(raw.strip(" "))
+        if value is None or key in data:
+            return None
+        data[key] = value
+    return data
+
+
+def _simple_scalar(raw: str) -> str | int | None:
+    if not raw:
+        return None
+    first = raw[0]
+    if first == '"':
+        inner = raw[1:-1]
+        return inner if len(raw) > 1 and raw[-1] == '"' and '"' not in inner and "\\" not in inner else None
+    if first == "'":
+        inner = raw[1:-1]
+        return inner if len(raw) > 1 and raw[-1] == "'" and "'" not in inner else None
+    if first in _PLAIN_INDICATORS or ": " in raw or " #" in raw or raw[-1] == ":" or "\t" in raw:
+        return None
+    if _DIGITS.fullmatch(raw):
+        return int(raw)
+    if _RESOLVER.resolve(yaml.ScalarNode, raw, (True, False)) != "tag:yaml.org,2002:str":
+        return None
+    return raw
+
+
 _STRUCTURAL_START = frozenset("[{\"'|>&*!%@`")
 """A value starting with one of these is YAML structure, not prose: if it fails, it is broken."""
 _TOP_LEVEL_KEY = re.compile(r"^([^\s#:][^:]*?):(?:[ \t]+(.*))?$")
@@ -80,6 +127,9 @@ def read_mapping(text: str, *, first_line: int, report: Report) -> dict[str, Any
     ``description: Use when: X`` is valid to them. Each entry strict YAML rejects is read that
     way and reported with its line; anything else that fails to parse is an error.
     """
+    simple = load_simple(text)
+    if simple is not None:
+        return simple
     try:
         data = load(text)
     except yaml.YAMLError as strict_error:
@@ -318,9 +368,165 @@ def _sequence_indent(text: str) -> int:
     return _sequence_offset(text) + 2
 
 
+# --- a list of mappings (Roo Code's customModes) ----------------------------------------------
+
+
+@dataclass(frozen=True)
+class ListItem:
+    """One item of a list, where its text is, and the line of each of its keys."""
+
+    value: Any
+    start: int
+    """Offset of the item's first character (after its ``- ``)."""
+    end: int
+    """Offset just after its last value, and after a comment that follows it on that line."""
+    line: int
+    lines: Mapping[str, int]
+    """1-based line of each key, when the item is a mapping."""
+    flow_keys: frozenset[str] = frozenset()
+    """Keys whose values are written in flow style (``[a, b]``), kept so when edited."""
+
+
+@dataclass(frozen=True)
+class ListDocument:
+    """A YAML document, and the list under one of its top-level keys."""
+
+    data: Any
+    key: str
+    items: list[ListItem]
+    entry: tuple[int, int] | None = None
+    """Where ``key: value`` is in the text, if the key is there."""
+    line: int | None = None
+    """The key's line, if it is there."""
+
+
+BOM = "\ufeff"
+
+
+def read_list(text: str, key: str, *, report: Report) -> ListDocument:
+    """Parse ``text`` strictly and find the items of the list under top-level ``key``.
+
+    A syntax error is a :class:`ParseError` naming its line. Offsets count in ``text`` as
+    given, byte order mark included.
+    """
+    body = text[1:] if text.startswith(BOM) else text
+    loader = FrontmatterLoader(body)
+    try:
+        root = loader.get_single_node()
+        data = loader.construct_document(root) if root is not None else None
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None) or getattr(error, "context_mark", None)
+        line = mark.line + 1 if mark is not None else None
+        report.error(Code.INVALID_INPUT, f"invalid YAML: {_first_line(error)}", line=line)
+        raise ParseError(f"invalid YAML at line {line}" if line else "invalid YAML", list(report)) from None
+    finally:
+        loader.dispose()
+    offset = len(text) - len(body)
+    entry = next((pair for pair in root.value if pair[0].value == key), None) if isinstance(root, yaml.MappingNode) else None
+    if entry is None:
+        return ListDocument(data, key, [])
+    key_node, node = entry
+    span = (key_node.start_mark.index + offset, _line_end_after(body, _content_end(node)) + offset)
+    items = []
+    if isinstance(node, yaml.SequenceNode) and isinstance(data, dict):
+        for item, value in zip(node.value, data[key]):
+            end = _line_end_after(body, _content_end(item))
+            pairs = item.value if isinstance(item, yaml.MappingNode) else []
+            lines = {str(item_key.value): item_key.start_mark.line + 1 for item_key, _ in pairs}
+            flow = frozenset(str(item_key.value) for item_key, item_value in pairs if getattr(item_value, "flow_style", False))
+            start = item.start_mark.index + offset
+            items.append(ListItem(value, start, end + offset, item.start_mark.line + 1, lines, flow))
+    return ListDocument(data, key, items, span, key_node.start_mark.line + 1)
+
+
+def _content_end(node: yaml.Node) -> int:
+    """Where a node's own text ends: a block collection's end mark lies past the comments and
+    blank lines that follow it, so take the end of its last value instead."""
+    if isinstance(node, yaml.MappingNode) and not node.flow_style and node.value:
+        return _content_end(node.value[-1][1])
+    if isinstance(node, yaml.SequenceNode) and not node.flow_style and node.value:
+        return _content_end(node.value[-1])
+    return node.end_mark.index
+
+
+_TRAILING_COMMENT = re.compile(r"[ \t]*(?:#[^\r\n]*)?")
+
+
+def _line_end_after(text: str, offset: int) -> int:
+    """``offset``, moved past spaces and a comment that end its line."""
+    end = _TRAILING_COMMENT.match(text, offset).end()  # type: ignore[union-attr]
+    return end if end == len(text) or text[end] in "\r\n" else offset
+
+
+def edit_list_item(text: str, item: ListItem, changes: Mapping[str, Any], *, fallback: Callable[[], str]) -> str:
+    """``text`` with the mapping ``item`` edited as :func:`edit_mapping` edits a mapping; every
+    byte outside the item stays as written. ``fallback()`` gives the item's text (unindented)
+    where the round-trip parser cannot read it."""
+    column = item.start - (text.rfind("\n", 0, item.start) + 1)
+    original = text[item.start : item.end]
+    newline = "\r\n" if "\r\n" in original else "\n"
+    lines = original.replace("\r\n", "\n").split("\n")
+    indent = " " * column
+    if any(line.strip() and not line.startswith(indent) for line in lines[1:]):
+        block = fallback()  # a comment left of the item's keys: it cannot be cut out cleanly
+    else:
+        changes = {key: _flow_style(value) if key in item.flow_keys else value for key, value in changes.items()}
+        block = edit_mapping("\n".join([lines[0], *(line[column:] for line in lines[1:])]) + "\n", changes, fallback=fallback)
+    return text[: item.start] + _indented(block, indent).replace("\n", newline) + text[item.end :]
+
+
+def _flow_style(value: Any) -> Any:
+    """A list or mapping that ruamel.yaml writes in flow style, as the value it replaces was."""
+    from ruamel.yaml.comments import CommentedMap, CommentedSeq
+
+    if isinstance(value, Mapping):
+        styled: Any = CommentedMap(value)
+    elif isinstance(value, list):
+        styled = CommentedSeq(value)
+    else:
+        return value
+    styled.fa.set_flow_style()
+    return styled
+
+
+def append_list_items(text: str, document: ListDocument, values: Sequence[Mapping[str, Any]]) -> str:
+    """``text`` with the mappings ``values`` added at the end of ``document``'s list, laid out
+    like the item before them; every other byte stays as written. A list that is empty or in
+    flow style (``[...]``) is written anew in block style, and a missing one at the end."""
+    items = document.items
+    last = items[-1] if items else None
+    line_start = text.rfind("\n", 0, last.start) + 1 if last is not None else 0
+    prefix = text[line_start : last.start] if last is not None else ""
+    newline = "\r\n" if "\r\n" in text else "\n"
+    if last is None or not re.fullmatch(r" *- +", prefix):
+        current = document.data.get(document.key) if isinstance(document.data, dict) else None
+        block = dump_mapping({document.key: [*(current if isinstance(current, list) else ()), *map(dict, values)]})
+        block = block.replace("\n", newline)
+        if document.entry is None:
+            return text + (newline if text and not text.endswith("\n") else "") + block
+        start, end = document.entry
+        return text[:start] + block.rstrip("\r\n") + text[end:]
+    # Items apart by a blank line stay so.
+    gap = text[items[-2].end : line_start] if len(items) > 1 else ""
+    separator = newline * (2 if "\n\n" in gap.replace("\r", "") else 1)
+    blocks = [prefix + _indented(dump_mapping(value), " " * len(prefix)).replace("\n", newline) for value in values]
+    return text[: last.end] + "".join(separator + block for block in blocks) + text[last.end :]
+
+
+def _indented(block: str, indent: str) -> str:
+    """A mapping's text placed at a column: lines after the first indented, no final newline."""
+    lines = block.rstrip("\n").split("\n")
+    return "\n".join([lines[0], *(indent + line if line else line for line in lines[1:])])
+
+
 __all__ = [
     "DELETE",
     "FrontmatterLoader",
+    "ListDocument",
+    "ListItem",
+    "append_list_items",
+    "edit_list_item",
+    "read_list",
     "dump_mapping",
     "edit_mapping",
     "load",
