@@ -31,6 +31,11 @@ class Code(str, enum.Enum):
     """A tool name the dialect does not define; kept in extras, never invented elsewhere."""
     UNKNOWN_MODEL = "unknown-model"
     """A model the maps do not know; kept as written where the target allows it."""
+    MODEL_OVERRIDDEN = "model-overridden"
+    """A sync target's ``models`` table replaced the agent's model with the one it names."""
+    UNRESOLVED_REFERENCE = "unresolved-reference"
+    """A field names a file holding its value (``{file:./x}``, ``file://x``): kept as written,
+    so other dialects receive the reference, not the file's content."""
     LENIENT_YAML = "lenient-yaml"
     """Frontmatter that strict YAML rejects, read the way the agent tools read it."""
     INVALID_INPUT = "invalid-input"

@@ -3,32 +3,42 @@
 ``permission`` is one action for everything or a map of tool keys to an action or to a map of
 glob patterns (last match wins); the deprecated ``tools`` boolean map is still read. Keys
 OpenCode does not define are passed to the model provider, so they are kept as written.
+
+The same fields make an entry of the ``agent`` map in ``opencode.json`` (dialect
+``opencode-json``), and Kilo Code, a fork, reads them too (``kilo``, ``kilo-json``):
+:class:`OpenCodeFields` maps them once for all four, and keeps what the neutral model lacks as
+``opencode``'s extras, shared by all four - but for what only a fork's own tools take.
 """
 
 from __future__ import annotations
 
-from typing import Any
+import re
+from typing import Any, ClassVar
 
 from .. import mappings
 from ..diagnostics import Code, Severity
 from ..model import ANY_TOOL, Action, Agent, Mode, ModelRef, Rule
 from ..permissions import decide
-from .base import MarkdownDialect, ReadContext, WriteContext, take
+from .base import FieldDialect, MarkdownDialect, ReadContext, WriteContext, take
 
 FIELD_ORDER = (
     "description", "mode", "model", "variant", "temperature", "top_p", "prompt", "steps",
     "maxSteps", "disable", "hidden", "color", "tools", "permission",
 )
 ACTIONS = {action.value: action for action in Action}
+SHARED = "opencode"
+"""The extras key of every dialect of OpenCode's fields."""
+FILE_REFERENCE = re.compile(r"\{file:[^}]*\}")
+"""OpenCode's config substitution: the text of a file, put in place when the config is loaded."""
 
 
-class OpenCode(MarkdownDialect):
-    name = "opencode"
-    title = "OpenCode"
-    agents_dir = ".opencode/agents"
-    patterns = ("*.opencode/agent/*.md", "*.opencode/agents/*.md")
-    markers = ("mode", "permission", "temperature", "top_p", "steps", "maxSteps")
-    notes = "name = path under agent(s)/; permission globs, last match wins; tools map read"
+class OpenCodeFields(FieldDialect):
+    """OpenCode's agent fields, whichever file holds them and whichever fork reads them.
+
+    A subclass says where an agent's name comes from (:meth:`agent_name`) and which file
+    format holds the fields.
+    """
+
     field_keys = {
         "rules": ("permission", "tools"), "max_turns": ("steps", "maxSteps"), "disabled": ("disable",)
     }
@@ -36,31 +46,29 @@ class OpenCode(MarkdownDialect):
         {"name", "description", "prompt", "mode", "model", "rules", "temperature", "top_p", "max_turns",
          "color", "hidden", "disabled"}
     )
+    tool_table: ClassVar[str] = SHARED
+    """The tool this dialect is for: ``formats/<tool_table>/`` names the tools it has beyond
+    OpenCode's (``native_tools``), and the extras key of their settings is ``tool_table``."""
+    prompt_in_fields: ClassVar[bool] = False
+    """The prompt is the ``prompt`` field (a JSON config entry), not a Markdown body."""
 
     def __init__(self) -> None:
         data = mappings.table("opencode")
         self.tools = mappings.ToolMap.of("opencode")
         self.mcp_separator = data["patterns"]["mcp_separator"]
         self.theme_colors = frozenset(data["colors"]["theme"])
+        self.native = mappings.ToolMap.of(self.tool_table).native
 
-    def name_from_path(self, path: str) -> str:
-        posix = path.replace("\\", "/")
-        for folder in (".opencode/agents/", ".opencode/agent/"):
-            if folder in posix:
-                relative = posix.split(folder, 1)[1]
-                return relative[: -len(self.suffix)] if relative.endswith(self.suffix) else relative
-        return super().name_from_path(path)
+    def agent_name(self, data: dict[str, Any], context: ReadContext) -> str:
+        """The name of the agent whose fields are ``data``."""
+        raise NotImplementedError
 
     # --- reading -------------------------------------------------------------------------
 
     def parse(self, data: dict[str, Any], context: ReadContext) -> Agent:
         data = dict(data)
         extras: dict[str, Any] = {}
-        if context.path:
-            name = self.name_from_path(context.path)
-        else:
-            given = data.get("name")
-            name = given if isinstance(given, str) and given else "agent"
+        name = self.agent_name(data, context)
         rules: list[Rule] = []
         if "tools" in data:
             rules += self._read_tools_map(data.pop("tools"), extras, context)
@@ -74,7 +82,7 @@ class OpenCode(MarkdownDialect):
         agent = Agent(
             name=name,
             description=take(data, "description", str, context, "a string"),
-            prompt=context.prompt,
+            prompt=self._read_prompt(data, context) if self.prompt_in_fields else context.prompt,
             mode=self._read_mode(data, context),
             model=self._read_model(data, context),
             rules=tuple(rules),
@@ -86,7 +94,34 @@ class OpenCode(MarkdownDialect):
             disabled=take(data, "disable", bool, context, "true or false"),
         )
         extras.update(data)
-        return agent.replace(extras={self.name: extras} if extras else {})
+        return agent.replace(extras=self._extras_by_tool(extras))
+
+    def _extras_by_tool(self, extras: dict[str, Any]) -> dict[str, dict[str, Any]]:
+        """``extras`` under OpenCode's key, but for the settings of tools only this one has."""
+        own: dict[str, Any] = {}
+        for key in ("permission", "tools"):
+            entries = extras.get(key)
+            if isinstance(entries, dict) and any(str(name).lower() in self.native for name in entries):
+                own[key] = {name: value for name, value in entries.items() if str(name).lower() in self.native}
+                extras[key] = {name: value for name, value in entries.items() if name not in own[key]}
+                if not extras[key]:
+                    del extras[key]
+        homes = {SHARED: extras, self.tool_table: own} if own else {SHARED: extras}
+        return {home: fields for home, fields in homes.items() if fields}
+
+    def _read_prompt(self, data: dict[str, Any], context: ReadContext) -> str:
+        prompt = take(data, "prompt", str, context, "a string")
+        if prompt is None:
+            return ""
+        reference = FILE_REFERENCE.search(prompt)
+        if reference is not None:
+            context.warn(
+                Code.UNRESOLVED_REFERENCE,
+                "prompt",
+                f"'{reference.group(0)}' is replaced by that file's content when {self.title} loads the "
+                "agent; agentport keeps the reference as written, so other dialects receive it, not the prompt",
+            )
+        return prompt
 
     def _read_mode(self, data: dict[str, Any], context: ReadContext) -> Mode | None:
         value = data.get("mode")
@@ -103,10 +138,12 @@ class OpenCode(MarkdownDialect):
             return None
         model = mappings.parse_provider_model(value)
         if model.provider is None:
-            context.warn(Code.INVALID_VALUE, "model", f"'{value}' has no provider: OpenCode expects provider/model-id")
+            context.warn(Code.INVALID_VALUE, "model", f"'{value}' has no provider: {self.title} expects provider/model-id")
         return model
 
     def _capabilities(self, key: str) -> tuple[str, ...] | None:
+        if key.lower() in self.native:
+            return None  # a tool only this dialect has: kept for it, never mapped
         known = self.tools.capabilities(key)
         if known is not None:
             return known
@@ -156,17 +193,23 @@ class OpenCode(MarkdownDialect):
 
     def _keep_unknown(self, key: str, unknown: dict[str, Any], extras: dict[str, Any], context: ReadContext) -> None:
         extras[key] = unknown
-        context.warn(
-            Code.UNKNOWN_TOOL,
-            key,
-            f"{', '.join(map(str, unknown))}: not an OpenCode tool or not a valid setting; kept for OpenCode only",
-            severity=Severity.INFO,
-        )
+        strange = [name for name in map(str, unknown) if name.lower() not in self.native]
+        if strange:
+            context.warn(
+                Code.UNKNOWN_TOOL,
+                key,
+                f"{', '.join(strange)}: not an {self.title} tool or not a valid setting; kept for {self.title} only",
+                severity=Severity.INFO,
+            )
 
     # --- writing -------------------------------------------------------------------------
 
     def render(self, agent: Agent, context: WriteContext) -> dict[str, Any]:
-        extras = dict(agent.extras_for(self.name))
+        extras: dict[str, Any] = {}
+        for home in (*self.extras_keys, self.name):
+            for key, value in agent.extras_for(home).items():
+                both_maps = isinstance(value, dict) and isinstance(extras.get(key), dict)
+                extras[key] = {**extras[key], **value} if both_maps else value
         fields: dict[str, Any] = {}
         if agent.description is not None:
             fields["description"] = agent.description
@@ -190,8 +233,10 @@ class OpenCode(MarkdownDialect):
         self._render_rules(agent, fields, extras, context)
         for field in ("skills", "mcp_servers"):
             if getattr(agent, field):
-                context.dropped(field, f"OpenCode agent files have no {field.replace('_', ' ')} list ({getattr(agent, field)!r})")
+                context.dropped(field, f"{self.title} agent files have no {field.replace('_', ' ')} list ({getattr(agent, field)!r})")
         fields.update(extras)
+        if self.prompt_in_fields and agent.prompt:
+            fields["prompt"] = agent.prompt
         return {key: fields[key] for key in (*FIELD_ORDER, *fields) if key in fields}
 
     def _render_rules(self, agent: Agent, fields: dict[str, Any], extras: dict[str, Any], context: WriteContext) -> None:
@@ -199,7 +244,7 @@ class OpenCode(MarkdownDialect):
         for rule in agent.rules:
             key = ANY_TOOL if rule.tool == ANY_TOOL else self._key_for(rule.tool)
             if key is None:
-                context.dropped(f"permission.{rule.tool}", f"{rule.action.value}: OpenCode has no tool for '{rule.tool}'")
+                context.dropped(f"permission.{rule.tool}", f"{rule.action.value}: {self.title} has no tool for '{rule.tool}'")
                 continue
             groups.setdefault(key, []).append(rule)
         permission: dict[str, Any] = {}
@@ -239,7 +284,7 @@ class OpenCode(MarkdownDialect):
             if capability != lead and decide(all_rules, capability) != decide(all_rules, lead):
                 context.approximated(
                     f"permission.{capability}",
-                    f"OpenCode's '{key}' governs {' and '.join(covered)} together; "
+                    f"{self.title}'s '{key}' governs {' and '.join(covered)} together; "
                     f"{capability} follows {lead} ({(decide(all_rules, lead) or Action.ALLOW).value})",
                 )
         return [rule for rule in rules if rule.tool == lead]
@@ -269,7 +314,7 @@ class OpenCode(MarkdownDialect):
             return color
         hex_value = mappings.named_colors().get(color)
         if hex_value is None:
-            context.dropped("color", f"'{color}' is neither a hex colour nor an OpenCode theme colour")
+            context.dropped("color", f"'{color}' is neither a hex colour nor an {self.title} theme colour")
         return hex_value
 
 
@@ -296,3 +341,28 @@ def _as_tools_map(permission: dict[str, Any]) -> dict[str, bool] | None:
 
 def _number(value: int | float | None) -> float | None:
     return None if value is None else float(value)
+
+
+class OpenCode(OpenCodeFields, MarkdownDialect):
+    name = "opencode"
+    title = "OpenCode"
+    agents_dir = ".opencode/agents"
+    patterns = ("*.opencode/agent/*.md", "*.opencode/agents/*.md")
+    markers: ClassVar[tuple[str, ...]] = ("mode", "permission", "temperature", "top_p", "steps", "maxSteps")
+    notes = "name = path under agent(s)/; permission globs, last match wins; tools map read"
+    folders: ClassVar[tuple[str, ...]] = (".opencode/agents/", ".opencode/agent/")
+    """The agents folders; the path below one, without ``.md``, is the agent's name."""
+
+    def name_from_path(self, path: str) -> str:
+        posix = path.replace("\\", "/")
+        for folder in self.folders:
+            if folder in posix:
+                relative = posix.split(folder, 1)[1]
+                return relative[: -len(self.suffix)] if relative.endswith(self.suffix) else relative
+        return super().name_from_path(path)
+
+    def agent_name(self, data: dict[str, Any], context: ReadContext) -> str:
+        if context.path:
+            return self.name_from_path(context.path)
+        given = data.get("name")
+        return given if isinstance(given, str) and given else "agent"

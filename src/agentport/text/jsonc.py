@@ -14,14 +14,16 @@ C scanner behind :func:`json.loads`.
 from __future__ import annotations
 
 import bisect
+import itertools
 import json
-from collections import deque
 import re
+from collections import deque
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
-from json.decoder import scanstring
-from typing import Any, Iterator, Mapping
+from json.decoder import scanstring  # type: ignore[attr-defined]  # the C scanner json.loads uses
+from typing import Any
 
-__all__ = ["DELETE", "Document", "JsoncError", "Member", "Node", "dumps", "edit", "loads", "parse"]
+__all__ = ["DELETE", "Document", "JsoncError", "Member", "Node", "dumps", "edit", "loads", "member_changes", "parse"]
 
 Path = tuple[str, ...]
 
@@ -57,13 +59,15 @@ class Node:
     value: Any
     members: list[Member] | None = None
     items: list[Node] | None = None
+    _by_key: dict[str, Member] | None = field(default=None, repr=False)
 
     def member(self, key: str) -> Member | None:
         """The member that decides ``key`` (the last one, as JSON readers take it)."""
-        for member in reversed(self.members or ()):
-            if member.key == key:
-                return member
-        return None
+        if self.members is None:
+            return None
+        if self._by_key is None:  # built on first use: a map of thousands of agents is searched often
+            self._by_key = {member.key: member for member in self.members}
+        return self._by_key.get(key)
 
 
 @dataclass(eq=False)
@@ -277,8 +281,10 @@ def edit(text: str, changes: Mapping[Path, Any]) -> str:
     """
     if not changes:
         return text
+    if () in changes:
+        raise ValueError("a change needs the key path of a member, not the empty path")
     paths = sorted(changes)
-    for shorter, longer in zip(paths, paths[1:]):
+    for shorter, longer in itertools.pairwise(paths):
         if longer[: len(shorter)] == shorter:
             raise ValueError(f"overlapping changes: {'.'.join(shorter)} and {'.'.join(longer)}")
     document = parse(text)
@@ -291,6 +297,53 @@ def edit(text: str, changes: Mapping[Path, Any]) -> str:
     inserts = {path: value for target in plan for path, value in target.insert_paths()}
     plan = _plan(document, inserts)
     return _splice(document, [splice for target in plan for splice in target.insertions()])
+
+
+def member_changes(path: Path, old: Mapping[str, Any], new: Mapping[str, Any]) -> dict[Path, Any]:
+    """The :func:`edit` changes that turn the object at ``path``, whose members are ``old``,
+    into one whose members are ``new``, touching as little as possible.
+
+    Members only in ``old`` are deleted and new ones appended. A member whose old and new values
+    are both objects, their common keys in the same order, is changed member by member, so that
+    comments and layout inside it stay; other values are replaced whole.
+    """
+    changes: dict[Path, Any] = {}
+    for key, value in new.items():
+        if key in old:
+            _descend((*path, key), old[key], value, changes)
+        else:
+            changes[(*path, key)] = value
+    changes.update({(*path, key): DELETE for key in old if key not in new})
+    return changes
+
+
+def _descend(path: Path, old: Any, new: Any, changes: dict[Path, Any]) -> None:
+    if _same(old, new):
+        return
+    if isinstance(old, dict) and isinstance(new, dict) and old and new and _appends_only(old, new):
+        changes.update(member_changes(path, old, new))
+    else:
+        changes[path] = new
+
+
+def _appends_only(old: dict[str, Any], new: dict[str, Any]) -> bool:
+    """Whether ``new``'s keys are ``old``'s still in their order, then new ones: member edits
+    append new keys, and the order of keys can mean something (last match wins)."""
+    kept = [key for key in new if key in old]
+    return kept == [key for key in old if key in new] and list(new)[: len(kept)] == kept
+
+
+def _same(a: Any, b: Any) -> bool:
+    """JSON equality: ``true`` is not ``1``, and key order counts."""
+    if isinstance(a, bool) or isinstance(b, bool):
+        return a is b
+    if isinstance(a, dict) and isinstance(b, dict):
+        return list(a) == list(b) and all(_same(a[key], b[key]) for key in a)
+    if isinstance(a, list) and isinstance(b, list):
+        return len(a) == len(b) and all(_same(x, y) for x, y in zip(a, b))
+    if type(a) in (int, float) and type(b) in (int, float):
+        return a == b
+    return type(a) is type(b) and a == b
 
 
 def _require_object(node: Node, path: Path) -> None:
