@@ -74,7 +74,10 @@ def assert_losses_reported(text: str, read: str, write: str, path: str | None = 
     fields = {d.field for d in report if d.field and d.is_loss}
     target = agentport.get_dialect(write)
     # A dialect that shares keys with the source (extras_keys) writes them and reads them back as the source's.
-    kept = agentport.loads(output, write).extras_for(read) if read in getattr(target, "extras_keys", ()) else {}
+    kept: dict = {}
+    if read in getattr(target, "extras_keys", ()):
+        back = agentport.loads(output, write, path=target.relative_path(agent))
+        kept = {**back.extras_for(write), **back.extras_for(read)}
     for field in agentport.get_dialect(read).expresses - target.expresses:
         value = getattr(agent, field)
         if value not in (None, (), False, "") and not (field == "mode"):
