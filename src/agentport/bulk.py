@@ -11,7 +11,7 @@ import itertools
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, TypeVar
+from typing import TYPE_CHECKING, Any, Callable, Generator, Iterable, Iterator, TypeVar
 
 from . import registry
 from .api import dumps, dumps_all, loads_all, read_text
@@ -118,6 +118,8 @@ def project_root(path: Path, read: str | None) -> Path:
     posix = path.resolve().as_posix()
     dialects = [registry.get(read)] if read else registry.all_dialects()
     for dialect in dialects:
+        if dialect.holds_many and dialect.matches_path(posix):
+            return path.resolve().parent  # opencode.json, .roomodes: the file sits in the project root
         for folder in {dialect.agents_dir, dialect.agents_dir.rstrip("s")}:
             marker = f"/{folder}/"
             if marker in posix:
@@ -220,7 +222,7 @@ def run(jobs: Iterable[Job], options: Options, *, workers: int | None = None) ->
 
 def parallel_map(
     work: Callable[[Item, Shared], Result], items: Iterable[Item], shared: Shared, *, workers: int | None = None
-) -> Iterator[Result]:
+) -> Generator[Result, None, None]:
     """``work(item, shared)`` for every item, streamed: in worker processes once there are
     :data:`PARALLEL_THRESHOLD` items and more than one worker, else in this process. Results
     come in any order. ``work`` must be a module-level function (workers import it by name)."""

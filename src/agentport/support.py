@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 from . import registry
+from .model import Agent
 
 
 def support_table() -> list[dict[str, str]]:
@@ -20,7 +21,7 @@ def support_table() -> list[dict[str, str]]:
                 "tool": dialect.title,
                 "read": "yes" if kind.read is not Dialect.read else "no",
                 "write": "yes" if kind.write is not Dialect.write else "no",
-                "files": f"{dialect.agents_dir}/NAME{dialect.suffix}",
+                "files": dialect.relative_path(Agent(name="NAME")),
                 "notes": dialect.notes,
             }
         )
