@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import enum
 import os
 from pathlib import Path
+from typing import BinaryIO, Iterator
 
 TEMPORARY_SUFFIX = ".agentport-tmp"
 """Temporary files end in this; a crash can leave one behind, never a half-written target."""
@@ -35,11 +37,20 @@ def write_atomic(path: Path, text: str, *, overwrite: bool = False) -> Written:
         return Written.UNCHANGED
     if current is not None and not overwrite:
         raise FileExistsError(f"{path} exists with other content (use --force to replace it)")
+    with replacing(path) as stream:
+        stream.write(data)
+    return Written.CREATED if current is None else Written.UPDATED
+
+
+@contextlib.contextmanager
+def replacing(path: Path) -> Iterator[BinaryIO]:
+    """A stream whose bytes replace ``path`` in one rename when the block ends without error,
+    so that a large file can be written without holding it in memory."""
     folder = os.fspath(path.parent)
     temporary = os.path.join(folder, f".{path.name}.{os.getpid()}{TEMPORARY_SUFFIX}")
     try:
         with os.fdopen(_create(folder, temporary), "wb") as stream:
-            stream.write(data)
+            yield stream
         os.replace(temporary, path)
     except BaseException:
         try:
@@ -47,7 +58,50 @@ def write_atomic(path: Path, text: str, *, overwrite: bool = False) -> Written:
         except FileNotFoundError:
             pass
         raise
-    return Written.CREATED if current is None else Written.UPDATED
+
+
+def remove_leftovers(folder: Path) -> int:
+    """Delete the temporary files that killed runs left in ``folder``; returns how many.
+
+    A temporary file names the process writing it: one whose process still runs is left alone.
+    """
+    try:
+        with os.scandir(folder) as entries:  # streamed: the folder may hold 100,000 files
+            leftovers = [entry.path for entry in entries if _is_leftover(entry.name)]
+    except OSError:
+        return 0
+    removed = 0
+    for path in leftovers:
+        try:
+            os.unlink(path)
+            removed += 1
+        except FileNotFoundError:
+            pass
+    return removed
+
+
+def _is_leftover(name: str) -> bool:
+    if not (name.startswith(".") and name.endswith(TEMPORARY_SUFFIX)):
+        return False
+    pid = name[: -len(TEMPORARY_SUFFIX)].rsplit(".", 1)[-1]
+    return not (pid.isdigit() and _running(int(pid)))
+
+
+def _running(pid: int) -> bool:
+    if pid == os.getpid():
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    # A killed process nobody has reaped yet (common in containers) still answers: a zombie.
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as handle:
+            return handle.read().rsplit(b")", 1)[1].split()[0] != b"Z"
+    except (OSError, IndexError):
+        return True
 
 
 def _create(folder: str, temporary: str) -> int:

@@ -18,11 +18,23 @@ _COLOURS = {Severity.ERROR: "red", Severity.WARNING: "yellow", Severity.INFO: "b
 class Reporter:
     """Collects what a command did and tells it, in text for people or JSON for machines."""
 
-    def __init__(self, *, fmt: str = "text", quiet: bool = False, verbose: bool = False, strict: bool = False) -> None:
+    def __init__(
+        self,
+        *,
+        fmt: str = "text",
+        quiet: bool = False,
+        verbose: bool = False,
+        strict: bool = False,
+        failing: Iterable[str] = ("failed", "conflict"),
+    ) -> None:
         self.fmt = fmt
         self.quiet = quiet
         self.verbose = verbose
         self.strict = strict
+        self.failing = frozenset(failing)
+        """File statuses that fail the run."""
+        self.extra: dict[str, Any] = {}
+        """More top-level keys for the JSON report."""
         self.counts: Counter[str] = Counter()
         self.codes: Counter[str] = Counter()
         self.files: list[dict[str, Any]] = []
@@ -45,20 +57,33 @@ class Reporter:
             return False
         return self.verbose or item.severity >= Severity.WARNING
 
-    def file(self, status: str, source: str | None, target: str | None, items: Iterable[Diagnostic]) -> None:
+    def file(
+        self,
+        status: str,
+        source: str | None,
+        target: str | None,
+        items: Iterable[Diagnostic],
+        *,
+        reason: str | None = None,
+        listed: bool = False,
+    ) -> None:
+        """Count one file. Its line is printed with ``-v``, or if ``listed`` (unless ``-q``,
+        which still lists files whose status fails the run)."""
         items = list(items)
         self.counts[status] += 1
         self.diagnostics(items)
         if self.fmt == "json":
-            self.files.append(
-                {"source": source, "target": target, "status": status, "diagnostics": [d.to_json() for d in items]}
-            )
-        elif self.verbose and not self.quiet:
-            click.echo(f"{status:>9}  {target or source}", err=True)
+            entry = {"source": source, "target": target, "status": status, "diagnostics": [d.to_json() for d in items]}
+            if reason:
+                entry["reason"] = reason
+            self.files.append(entry)
+        elif (self.verbose or listed) and (not self.quiet or (listed and status in self.failing)):
+            why = f"  ({reason})" if reason else ""
+            click.echo(f"{status:>9}  {target or source}{why}", err=True)
 
     @property
     def failed(self) -> bool:
-        return self.errors > 0 or any(self.counts[s] for s in ("failed", "conflict")) or (self.strict and self.losses > 0)
+        return self.errors > 0 or any(self.counts[s] for s in self.failing) or (self.strict and self.losses > 0)
 
     def exit_code(self) -> int:
         return 1 if self.failed else 0
@@ -72,6 +97,7 @@ class Reporter:
                 "diagnostics": dict(self.codes),
                 "seconds": round(seconds, 3),
                 "ok": not self.failed,
+                **self.extra,
             }
             json.dump(payload, sys.stdout, indent=2)
             sys.stdout.write("\n")
