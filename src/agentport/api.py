@@ -60,14 +60,8 @@ def loads(
     Web page copies of agent files are recovered first. Diagnostics go to ``report``; a file
     that cannot be read raises :class:`ParseError` naming the line.
     """
-    report = report if report is not None else Report(os.fspath(path) if path else None)
-    if pagecopy.is_page_copy(text):
-        text = pagecopy.recover(text, report)
-    name = dialect if dialect is not None else detect(text, path)
-    if name is None:
-        report.error(Code.INVALID_INPUT, "cannot tell which dialect this file is written in; name it explicitly")
-        raise ParseError(f"{path or '<input>'}: unknown dialect", list(report))
-    return registry.get(name).read(text, path=os.fspath(path) if path else None, report=report)
+    reader, text, where, report = _reader(text, dialect, path, report)
+    return reader.read(text, path=where, report=report)
 
 
 def loads_all(
@@ -78,14 +72,23 @@ def loads_all(
     report: Report | None = None,
 ) -> list[Agent]:
     """Every agent in ``text``: several for files such as ``opencode.json`` or ``.roomodes``."""
-    report = report if report is not None else Report(os.fspath(path) if path else None)
+    reader, text, where, report = _reader(text, dialect, path, report)
+    return reader.read_all(text, path=where, report=report)
+
+
+def _reader(
+    text: str, dialect: DialectLike | None, path: PathLike | None, report: Report | None
+) -> tuple["Dialect", str, str | None, Report]:
+    """The dialect to read ``text`` with, the text itself (a page copy recovered), its path."""
+    where = os.fspath(path) if path else None
+    report = report if report is not None else Report(where)
     if pagecopy.is_page_copy(text):
         text = pagecopy.recover(text, report)
     name = dialect if dialect is not None else detect(text, path)
     if name is None:
         report.error(Code.INVALID_INPUT, "cannot tell which dialect this file is written in; name it explicitly")
         raise ParseError(f"{path or '<input>'}: unknown dialect", list(report))
-    return registry.get(name).read_all(text, path=os.fspath(path) if path else None, report=report)
+    return registry.get(name), text, where, report
 
 
 def dumps_all(
