@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any, Callable, Generator, Iterable, Iterator, 
 from . import registry
 from .api import dumps, dumps_all, loads_all, read_text
 from .diagnostics import AgentportError, Code, Diagnostic, Report, Severity
-from .files import write_atomic
+from .files import listing, write_atomic
 from .model import Agent
 from .text.markdown import KEEP, Layout
 
@@ -95,21 +95,20 @@ def discover(inputs: Iterable[Path], read: str | None) -> Iterator[Path]:
 
 
 def _walk(root: Path) -> Iterator[Path]:
-    """Files below ``root`` in a stable order, read folder by folder (no global list)."""
+    """Files below ``root``, read folder by folder (no list grows with the number of files)."""
     stack = [root]
     while stack:
         folder = stack.pop()
-        try:
-            entries = sorted(os.scandir(folder), key=lambda entry: entry.name)
-        except OSError:
-            continue
         subfolders = []
-        for entry in entries:
-            if entry.is_dir(follow_symlinks=False):
-                if entry.name not in (".git", "node_modules"):
-                    subfolders.append(Path(entry.path))
-            elif entry.is_file():
-                yield Path(entry.path)
+        try:
+            for entry in listing(os.fspath(folder)):
+                if entry.is_dir(follow_symlinks=False):
+                    if entry.name not in (".git", "node_modules"):
+                        subfolders.append(Path(entry.path))
+                elif entry.is_file():
+                    yield Path(entry.path)
+        except OSError:
+            continue  # an unreadable folder holds no agent files we can convert
         stack.extend(reversed(subfolders))
 
 

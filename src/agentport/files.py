@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import enum
+import itertools
 import os
 from pathlib import Path
 from typing import BinaryIO, Iterator
@@ -116,3 +117,19 @@ def _create(folder: str, temporary: str) -> int:
     except FileNotFoundError:
         os.makedirs(folder, exist_ok=True)
         return os.open(temporary, flags, 0o666)
+
+
+SORTED_UP_TO = 1024
+"""Folders up to this size are read in name order (a plan reads better sorted); larger ones are
+streamed in the file system's order, so that no list grows with the number of files."""
+
+
+def listing(folder: str) -> Iterator[os.DirEntry[str]]:
+    """The entries of ``folder``: sorted by name when few, streamed when many."""
+    with os.scandir(folder) as entries:
+        head = list(itertools.islice(entries, SORTED_UP_TO))
+        if len(head) < SORTED_UP_TO:
+            yield from sorted(head, key=lambda entry: entry.name)
+            return
+        yield from head
+        yield from entries

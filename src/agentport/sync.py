@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import difflib
 import enum
-import itertools
 import os
 import posixpath
 import time
@@ -35,7 +34,7 @@ from .api import dumps, dumps_all, loads_all, read_text
 from .bulk import parallel_map
 from .config import Config, ConfigError, Target
 from .diagnostics import AgentportError, Code, Diagnostic, Report, Severity
-from .files import remove_leftovers, replacing
+from .files import listing, remove_leftovers, replacing
 from .manifest import Manifest, digest, representable
 from .model import Agent
 
@@ -286,28 +285,13 @@ def _sources(config: Config) -> Iterator[str]:
     while folders:
         inside = folders.pop()
         subfolders = []
-        for entry in _listing(os.path.join(top, inside)):
+        for entry in listing(os.path.join(top, inside)):
             relative = f"{inside}/{entry.name}" if inside else entry.name
             if entry.is_dir():
                 subfolders.append(relative)
             elif entry.name.endswith(suffix) and not config.source.skips(relative):
                 yield posixpath.normpath(f"{config.source.path}/{relative}")
         folders.extend(sorted(subfolders, reverse=True))
-
-
-_SORTED_UP_TO = 1024
-"""Folders up to this size are read in name order (a plan reads better sorted); larger ones are
-streamed in the file system's order, so that no list grows with the number of files."""
-
-
-def _listing(folder: str) -> Iterator[os.DirEntry[str]]:
-    with os.scandir(folder) as entries:
-        head = list(itertools.islice(entries, _SORTED_UP_TO))
-        if len(head) < _SORTED_UP_TO:
-            yield from sorted(head, key=lambda entry: entry.name)
-            return
-        yield from head
-        yield from entries
 
 
 def _convert_source(source: str, context: _Context) -> _Converted:
