@@ -12,7 +12,7 @@ from typing import Any
 import agentport
 from agentport import Agent, Report
 from agentport import permissions
-from agentport.mappings import ToolMap, table
+from agentport.mappings import table
 
 DIAGNOSTIC_FIELD = {"rules": "permission", "max_turns": "max_turns", "mcp_servers": "mcp_servers"}
 

@@ -9,7 +9,6 @@ from pathlib import Path
 import click
 
 from .. import api
-from .. import registry
 from ..diagnostics import AgentportError, Report
 from ..serialize import agent_to_json
 from .choices import DIALECT

@@ -355,6 +355,16 @@ class ReadContext:
         """Report a value of the wrong type; the caller keeps it in extras."""
         self.warn(Code.INVALID_VALUE, key, f"expected {expected}, found {_short(value)}; kept as written")
 
+    def required_name(self, data: dict[str, Any]) -> tuple[str, bool]:
+        """The ``name`` key a dialect requires, popped from ``data``, and whether the file had
+        one; without it, the name the file's path gives (reported)."""
+        name = take(data, "name", str, self, "a string")
+        if name:
+            return name, True
+        name = self.dialect.name_from_path(self.path) if self.path else "agent"
+        self.warn(Code.INVALID_INPUT, "name", f"no name ({self.dialect.title} requires one); using '{name}'")
+        return name, False
+
 
 def _key_lines(text: str, first_line: int) -> dict[str, int]:
     lines: dict[str, int] = {}

@@ -51,10 +51,7 @@ class Claude(MarkdownDialect):
 
     def parse(self, data: dict[str, Any], context: ReadContext) -> Agent:
         data = dict(data)
-        name = take(data, "name", str, context, "a string")
-        if not name:
-            name = self.name_from_path(context.path) if context.path else "agent"
-            context.warn(Code.INVALID_INPUT, "name", f"no name ({self.title} requires one); using '{name}'")
+        name, _ = context.required_name(data)
         extras: dict[str, Any] = {}
         rules: list[Rule] = []
         if "tools" in data:

@@ -16,7 +16,6 @@ from __future__ import annotations
 from typing import Any
 
 from .. import mappings
-from ..diagnostics import Code
 from ..model import Action, Agent, Mode, ModelRef, Rule
 from ..permissions import decide
 from ._subagent import report_unheld, slug_name
@@ -49,10 +48,7 @@ class Cursor(MarkdownDialect):
 
     def parse(self, data: dict[str, Any], context: ReadContext) -> Agent:
         data = dict(data)
-        name = take(data, "name", str, context, "a string")
-        if not name:
-            name = self.name_from_path(context.path) if context.path else "agent"
-            context.warn(Code.INVALID_INPUT, "name", f"no name ({self.title} requires one); using '{name}'")
+        name, _ = context.required_name(data)
         readonly = take(data, "readonly", bool, context, "true or false")
         if readonly is not None:
             context.hints["readonly_written"] = True

@@ -18,7 +18,6 @@ import re
 from typing import Any
 
 from .. import mappings
-from ..diagnostics import Code
 from ..model import Agent, McpServer, Mode, ModelRef, Rule
 from ._subagent import check_slug, provider_of, report_unheld, slug_name
 from ._tool_lists import McpNames, ToolList, report_rule_losses
@@ -68,12 +67,9 @@ class Factory(MarkdownDialect):
     def parse(self, data: dict[str, Any], context: ReadContext) -> Agent:
         data = dict(data)
         extras: dict[str, Any] = {}
-        name = take(data, "name", str, context, "a string")
-        if name:
+        name, given = context.required_name(data)
+        if given:
             check_slug(name, context, self.title)
-        else:
-            name = self.name_from_path(context.path) if context.path else "agent"
-            context.warn(Code.INVALID_INPUT, "name", f"no name ({self.title} requires one); using '{name}'")
         agent = Agent(
             name=name,
             description=take(data, "description", str, context, "a string"),

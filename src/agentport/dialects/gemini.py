@@ -70,12 +70,9 @@ class Gemini(MarkdownDialect):
         data = dict(data)
         extras: dict[str, Any] = {}
         self._check_keys(data, context)
-        name = take(data, "name", str, context, "a string")
-        if name:
+        name, given = context.required_name(data)
+        if given:
             check_slug(name, context, self.title)
-        else:
-            name = self.name_from_path(context.path) if context.path else "agent"
-            context.warn(Code.INVALID_INPUT, "name", f"no name ({self.title} requires one); using '{name}'")
         rules = self._read_tools(data, extras, context)
         temperature = take(data, "temperature", (int, float), context, "a number")
         agent = Agent(
