@@ -32,17 +32,19 @@ def get_dialect(name: DialectLike) -> "Dialect":
 
 def detect(text: str | None = None, path: PathLike | None = None) -> str | None:
     """The dialect a file is written in, judged by its path and then its content, or ``None``."""
-    candidates = registry.all_dialects()
+    names = registry.names()
     if path is not None:
-        by_path = [dialect for dialect in candidates if dialect.matches_path(os.fspath(path))]
+        # Classes, not instances: a path match must not load every dialect's data.
+        by_path = [name for name in names if registry.dialect_class(name).matches_path(os.fspath(path))]
         if len(by_path) == 1:
-            return by_path[0].name
+            return by_path[0]
         if by_path:
-            candidates = by_path
+            names = by_path
     if text is None:
         return None
     if pagecopy.is_page_copy(text):
         text = pagecopy.recover(text, Report())
+    candidates = [registry.get(name) for name in names]
     scores = [(dialect.looks_like(text), index, dialect.name) for index, dialect in enumerate(candidates)]
     best = max(scores, default=(0, 0, None))
     return best[2] if best[0] > 0 else None

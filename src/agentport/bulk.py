@@ -23,6 +23,8 @@ from .text.markdown import KEEP, Layout
 if TYPE_CHECKING:
     import threading
 
+    from .dialects.base import Dialect
+
 PARALLEL_THRESHOLD = 400
 """Below this many files a worker pool costs more than it saves."""
 _CHUNK = 64
@@ -76,7 +78,7 @@ def discover(inputs: Iterable[Path], read: str | None) -> Iterator[Path]:
     With ``read`` set, a folder holding no file in that dialect's layout is taken to be a folder
     of that dialect's files, so ``convert my-agents/ --from claude`` works too.
     """
-    dialects = [registry.get(read)] if read else registry.all_dialects()
+    dialects = _classes(read)
     for path in inputs:
         if not path.is_dir():
             yield path
@@ -112,11 +114,15 @@ def _walk(root: Path) -> Iterator[Path]:
         stack.extend(reversed(subfolders))
 
 
+def _classes(read: str | None) -> list[type[Dialect]]:
+    """The dialects a search considers: classes only, so that no dialect loads its data."""
+    return [registry.dialect_class(name) for name in ([read] if read else registry.names())]
+
+
 def project_root(path: Path, read: str | None) -> Path:
     """The project a source file lives in: the folder above its dialect's agents folder."""
     posix = path.resolve().as_posix()
-    dialects = [registry.get(read)] if read else registry.all_dialects()
-    for dialect in dialects:
+    for dialect in _classes(read):
         if dialect.holds_many and dialect.matches_path(posix):
             return path.resolve().parent  # opencode.json, .roomodes: the file sits in the project root
         for folder in {dialect.agents_dir, dialect.agents_dir.rstrip("s")}:

@@ -70,22 +70,25 @@ def get(name: "str | Dialect") -> "Dialect":
     if isinstance(name, Dialect):
         return name
     key = ALIASES.get(name.lower(), name.lower())
-    if key in _loaded:
-        return _loaded[key]
+    if key not in _loaded:
+        _loaded[key] = dialect_class(key)()
+    return _loaded[key]
+
+
+@functools.lru_cache(maxsize=None)
+def dialect_class(name: str) -> type["Dialect"]:
+    """The class of dialect ``name``, imported but not instantiated (instances load their data)."""
+    from .dialects.base import Dialect
+
+    key = ALIASES.get(name.lower(), name.lower())
     if key in builtin_names():
-        module = importlib.import_module(f"agentport.dialects.{key.replace('-', '_')}")
-        dialect_class = _dialect_class(module, key)
-    elif key in _plugin_entry_points():
-        dialect_class = _plugin_entry_points()[key].load()  # type: ignore[attr-defined]
-        if not (isinstance(dialect_class, type) and issubclass(dialect_class, Dialect)):
-            raise UnknownDialectError(
-                f"plugin dialect '{key}' does not name a Dialect subclass ({dialect_class!r})"
-            )
-    else:
-        raise UnknownDialectError(_unknown_message(name))
-    dialect = dialect_class()
-    _loaded[key] = dialect
-    return dialect
+        return _dialect_class(importlib.import_module(f"agentport.dialects.{key.replace('-', '_')}"), key)
+    if key in _plugin_entry_points():
+        found = _plugin_entry_points()[key].load()  # type: ignore[attr-defined]
+        if not (isinstance(found, type) and issubclass(found, Dialect)):
+            raise UnknownDialectError(f"plugin dialect '{key}' does not name a Dialect subclass ({found!r})")
+        return found
+    raise UnknownDialectError(_unknown_message(name))
 
 
 def _dialect_class(module: object, name: str) -> type["Dialect"]:

@@ -73,8 +73,9 @@ class Dialect:
         sits (keys and indexes from the top of the file), for ``agentport validate``."""
         return []
 
-    def matches_path(self, path: str) -> bool:
-        return self._path_pattern().match(path.replace("\\", "/")) is not None
+    @classmethod
+    def matches_path(cls, path: str) -> bool:
+        return cls._path_pattern().match(path.replace("\\", "/")) is not None
 
     @classmethod
     def _path_pattern(cls) -> re.Pattern[str]:
