@@ -146,7 +146,7 @@ def test_installing_again_from_the_lock_is_reproducible_when_upstream_moved(
 
 
 def test_drift_is_reported_and_edits_are_never_overwritten(
-    market_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    market_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     project = tmp_path / "project"
     assert run_cli(capsys, "install", market_url, PLUGIN, "--to", "opencode", str(project))[0] == 0
@@ -162,6 +162,10 @@ def test_drift_is_reported_and_edits_are_never_overwritten(
     assert (
         str(drift[0]) == f".opencode/agents/reviewer.md: edited since it was installed from {PLUGIN} from {market_url}"
     )
+    monkeypatch.chdir(project)  # 'agentport check' sees the drift too, with no sync configuration
+    code, _, err = run_cli(capsys, "check")
+    assert code == 1 and "edited since it was installed" in err and "now missing" in err
+    monkeypatch.chdir(tmp_path)
 
     code, _, err = run_cli(capsys, "install", str(project))
     assert code == 1

@@ -88,11 +88,19 @@ def check(config_path: str | None, jobs: int | None, fmt: str, quiet: bool, verb
     gone), edited by hand (a conflict), or a source that cannot be read. Nothing is written.
     For CI and pre-commit.
 
+    Agents installed with 'agentport install' are checked too, against agentport-lock.json:
+    an installed file that is missing or was edited since is reported.
+
     Exit status: 0 every target is up to date; 1 something is not; 2 no usable configuration.
     """
-    reporter = Reporter(fmt=fmt, quiet=quiet, verbose=verbose, failing=_OUT_OF_DATE)
-    sync_run = _start(config_path, Options(write=False), jobs)
-    _report(sync_run, reporter, planning=True)
+    reporter = Reporter(fmt=fmt, quiet=quiet, verbose=verbose, failing=(*_OUT_OF_DATE, *_DRIFT))
+    config_file = Path(config_path) if config_path else configuration.find(Path.cwd())
+    lock_root = _installed_root(config_file)
+    if config_file is not None or lock_root is None:
+        sync_run = _start(config_path, Options(write=False), jobs)
+        _report(sync_run, reporter, planning=True)
+    if lock_root is not None:
+        _report_install_drift(lock_root, reporter)
     code = reporter.finish("check")
     if fmt == "text" and not quiet:
         if any(reporter.counts[action.value] for action in CHANGING):
@@ -123,6 +131,25 @@ def diff(config_path: str | None, jobs: int | None, fmt: str, quiet: bool, verbo
     else:
         reporter.extra["diffs"] = dict(sorted(diffs))
     return reporter.finish("diff")
+
+
+_DRIFT = ("missing", "modified")
+"""Statuses of installed files that differ from the install lock."""
+
+
+def _installed_root(config_file: Path | None) -> Path | None:
+    """The project folder holding an install lock, beside the configuration or here."""
+    from ..publish.lock import LOCK_FILE
+
+    root = config_file.parent if config_file is not None else Path.cwd()
+    return root if (root / LOCK_FILE).is_file() else None
+
+
+def _report_install_drift(root: Path, reporter: Reporter) -> None:
+    from ..publish.install import check_lock
+
+    for drift in check_lock(root):
+        reporter.file(drift.kind, drift.install, drift.path, (), reason=drift.message, listed=True)
 
 
 def _start(config_path: str | None, options: Options, jobs: int | None) -> Sync:
