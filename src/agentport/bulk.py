@@ -49,6 +49,8 @@ class Job:
     source: Path
     out_root: Path
     target: Path | None = None
+    read: str | None = None
+    """The source's dialect when its path already says (saves detecting it again)."""
 
 
 @dataclass(frozen=True)
@@ -78,22 +80,30 @@ def discover(inputs: Iterable[Path], read: str | None) -> Iterator[Path]:
     With ``read`` set, a folder holding no file in that dialect's layout is taken to be a folder
     of that dialect's files, so ``convert my-agents/ --from claude`` works too.
     """
+    for path, _ in discover_dialects(inputs, read):
+        yield path
+
+
+def discover_dialects(inputs: Iterable[Path], read: str | None) -> Iterator[tuple[Path, str | None]]:
+    """:func:`discover`, with the dialect each file's path alone names (``None``: ask its content)."""
     dialects = _classes(read)
     for path in inputs:
         if not path.is_dir():
-            yield path
+            yield path, read
             continue
         found = False
         loose: list[Path] = []
         for file in _walk(path):
             text_path = file.as_posix()
-            if any(dialect.matches_path(text_path) for dialect in dialects):
+            matching = [dialect.name for dialect in dialects if dialect.matches_path(text_path)]
+            if matching:
                 found = True
-                yield file
+                yield file, matching[0] if len(matching) == 1 else read
             elif read and text_path.endswith(dialects[0].suffix) and not found:
                 loose.append(file)
         if not found and read:
-            yield from loose
+            for file in loose:
+                yield file, read
 
 
 def _walk(root: Path) -> Iterator[Path]:
@@ -136,7 +146,7 @@ def convert_one(job: Job, options: Options) -> list[Outcome]:
     """Convert one file (one outcome per agent in it); never raises for a problem with the file."""
     report = Report(str(job.source))
     try:
-        agents = loads_all(read_text(job.source), options.read, path=job.source, report=report)
+        agents = loads_all(read_text(job.source), job.read or options.read, path=job.source, report=report)
     except AgentportError:
         return [Outcome(job.source, None, Status.FAILED, tuple(report) or _fallback(job, "unreadable"))]
     except (OSError, UnicodeDecodeError) as error:

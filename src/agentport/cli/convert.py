@@ -10,7 +10,7 @@ import click
 
 from .. import api
 from .. import registry
-from ..bulk import Job, Options, discover, project_root, run
+from ..bulk import Job, Options, discover, discover_dialects, project_root, run
 from ..diagnostics import AgentportError, Report
 from ..text.markdown import Layout
 from .choices import DIALECT
@@ -93,13 +93,13 @@ def convert(
 def _jobs(paths: list[Path], read: str | None, write: str, output: str | None) -> Iterator[Job]:
     single_file = len(paths) == 1 and paths[0].is_file()
     target_suffix = registry.get(write).suffix
-    for source in discover(paths, read):
+    for source, dialect in discover_dialects(paths, read):
         if output is None:
-            yield Job(source, project_root(source, read))
+            yield Job(source, project_root(source, dialect), read=dialect)
         elif single_file and output.endswith(target_suffix) and not Path(output).is_dir():
-            yield Job(source, Path(output).parent, target=Path(output))
+            yield Job(source, Path(output).parent, target=Path(output), read=dialect)
         else:
-            yield Job(source, Path(output))
+            yield Job(source, Path(output), read=dialect)
 
 
 def _with_progress(outcomes, paths: list[Path], read: str | None, silent: bool):  # type: ignore[no-untyped-def]
