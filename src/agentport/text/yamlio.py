@@ -298,7 +298,9 @@ def _emit(value: Any, indent: str, out: list[str]) -> None:
 
 
 def _emit_item(head: str, value: Any, indent: str, out: list[str]) -> None:
-    if isinstance(value, Mapping) and value:
+    if type(value) is str:  # most values: skip the abstract-class checks below
+        out.append(f"{head} {_string(value, indent)}\n")
+    elif isinstance(value, Mapping) and value:
         out.append(head + "\n")
         _emit(value, indent + "  ", out)
     elif isinstance(value, (list, tuple)) and value:
