@@ -362,7 +362,11 @@ class OpenCode(OpenCodeFields, MarkdownDialect):
         return super().name_from_path(path)
 
     def agent_name(self, data: dict[str, Any], context: ReadContext) -> str:
-        if context.path:
-            return self.name_from_path(context.path)
+        # OpenCode names an agent by its path; a `name` key saying the same is not a field of
+        # its own (one that says otherwise is kept, and reported where it cannot go).
+        name = self.name_from_path(context.path) if context.path else None
         given = data.get("name")
-        return given if isinstance(given, str) and given else "agent"
+        if isinstance(given, str) and given and given == (name or given):
+            del data["name"]
+            return given
+        return name or "agent"
