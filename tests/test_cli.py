@@ -133,3 +133,9 @@ def test_unknown_dialect_suggests_the_right_one() -> None:
 def test_help_teaches_with_examples() -> None:
     code, out, _ = run("convert", "--help")
     assert "Examples:" in out and "--dry-run" in out and "Exit status" in out
+
+
+def test_a_folder_without_agent_files_says_where_it_looked(tmp_path: Path) -> None:
+    code, _, err = run("convert", str(tmp_path), "--to", "opencode")
+    assert code == 0
+    assert "no agent files under" in err and "--from" in err

@@ -88,7 +88,7 @@ def _reader(
         text = pagecopy.recover(text, report)
     name = dialect if dialect is not None else detect(text, path)
     if name is None:
-        report.error(Code.INVALID_INPUT, "cannot tell which dialect this file is written in; name it explicitly")
+        report.error(Code.INVALID_INPUT, "cannot tell which dialect this file is written in; name it (--from on the command line)")
         raise ParseError(f"{path or '<input>'}: unknown dialect", list(report))
     return registry.get(name), text, where, report
 

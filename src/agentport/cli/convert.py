@@ -12,6 +12,7 @@ from .. import api
 from .. import registry
 from ..bulk import Job, Options, discover, discover_dialects, project_root, run
 from ..diagnostics import AgentportError, Report
+from ..model import Agent
 from ..text.markdown import Layout
 from .choices import DIALECT
 from .output import Reporter
@@ -87,7 +88,20 @@ def convert(
         if dry_run and status in ("created", "updated"):
             status = f"would be {status}"
         reporter.file(status, str(outcome.source), str(outcome.target) if outcome.target else None, outcome.diagnostics)
+    if not reporter.counts and fmt == "text":
+        click.echo(_nothing_found(paths, read), err=True)
     return reporter.finish("dry run" if dry_run else "converted")
+
+
+def _nothing_found(paths: list[Path], read: str | None) -> str:
+    where = ", ".join(map(str, paths))
+    if read:
+        layout = registry.get(read).relative_path(Agent(name="NAME"))
+        return f"no {read} agent files under {where} (looked for {layout} and *{registry.get(read).suffix})"
+    return (
+        f"no agent files under {where}: folders are searched for the dialects' layouts "
+        "(.claude/agents/*.md, .opencode/agents/*.md, ...); name the dialect with --from to convert other files"
+    )
 
 
 def _jobs(paths: list[Path], read: str | None, write: str, output: str | None) -> Iterator[Job]:
