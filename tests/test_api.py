@@ -92,3 +92,8 @@ def test_bulk_converts_every_file_sequentially_and_in_parallel(tmp_path: Path, w
     outcomes = list(bulk.run(jobs, options, workers=workers))
     assert len(outcomes) == count and {o.status for o in outcomes} == {bulk.Status.CREATED}
     assert len(list((tmp_path / "out" / ".opencode" / "agents").iterdir())) == count
+
+
+def test_every_public_name_resolves() -> None:
+    for name in agentport.__all__:
+        assert getattr(agentport, name) is not None

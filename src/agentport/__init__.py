@@ -33,7 +33,12 @@ _EXPORTS = {
 }
 _HOME = {name: module for module, names in _EXPORTS.items() for name in names}
 
-__all__ = sorted([*_HOME, "dialects", "__version__"])
+__all__ = [
+    "Action", "Agent", "AgentportError", "Code", "Conversion", "Diagnostic", "Layout", "LossError",
+    "McpServer", "Mode", "ModelRef", "ParseError", "Report", "Rule", "Severity", "UnknownDialectError",
+    "__version__", "convert", "detect", "dialects", "dump", "dumps", "dumps_all", "get_dialect", "load",
+    "loads", "loads_all",
+]
 
 
 def __getattr__(name: str) -> Any:
