@@ -282,12 +282,12 @@ class _Reader:
 
     def wrap(self, value: Any, key: str) -> Wrap:
         if value in ("keep", "no") or (isinstance(value, int) and not isinstance(value, bool) and value >= 20):
-            return value  # type: ignore[no-any-return]
+            return value
         return self.fail(key, f'expected "keep", "no" or a column of at least 20, found {value!r}')
 
     def choice(self, value: Any, choices: tuple[str, ...], key: str) -> str | None:
         if value is None or value in choices:
-            return value  # type: ignore[no-any-return]
+            return value
         return self.fail(key, f"expected one of {', '.join(choices)}, found {value!r}")
 
 
@@ -376,5 +376,5 @@ def render_starter(table: Any, existing_pyproject: str | None = None) -> str:
     document = tomlkit.parse(existing_pyproject)
     if "tool" not in document:
         document.add("tool", tomlkit.table(is_super_table=True))
-    document["tool"]["agentport"] = table  # type: ignore[index]
+    document["tool"]["agentport"] = table
     return tomlkit.dumps(document)

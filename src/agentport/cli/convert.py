@@ -116,7 +116,7 @@ def _jobs(paths: list[Path], read: str | None, write: str, output: str | None) -
             yield Job(source, Path(output), read=dialect)
 
 
-def _with_progress(outcomes, paths: list[Path], read: str | None, silent: bool):  # type: ignore[no-untyped-def]
+def _with_progress(outcomes, paths: list[Path], read: str | None, silent: bool):
     """Show a progress bar on a terminal for runs long enough to want one."""
     if silent or not sys.stderr.isatty() or all(path.is_file() for path in paths):
         yield from outcomes

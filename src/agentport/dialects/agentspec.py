@@ -219,7 +219,7 @@ def _server_of(toolbox: Any) -> McpServer | None:
     transport = toolbox.get("client_transport")
     if not isinstance(transport, dict) or not isinstance(toolbox.get("name"), str):
         return None
-    kind = {component: kind for kind, component in TRANSPORTS.items()}.get(transport.get("component_type"))
+    kind = {component: kind for kind, component in TRANSPORTS.items()}.get(str(transport.get("component_type")))
     if kind is None:
         return None
     keys = STDIO_KEYS if kind == "stdio" else REMOTE_KEYS

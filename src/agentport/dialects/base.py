@@ -40,6 +40,7 @@ class Dialect:
     patterns: ClassVar[tuple[str, ...]] = ()
     """Path globs (matched against the path's end) that identify the dialect's files."""
     notes: ClassVar[str] = ""
+    _compiled_patterns: ClassVar["re.Pattern[str]"]
     expresses: ClassVar[frozenset[str]] = frozenset()
     """The neutral fields this dialect can hold; conversions compare agents on these."""
 
@@ -133,6 +134,7 @@ class FieldDialect(Dialect):
     (see :meth:`MarkdownDialect.has_signature`) a text does not suggest it at all; with one, its
     score is the number of its own keys (``markers``) present minus the number of keys it does
     not know, so that keys it shares with an older dialect never outvote that dialect."""
+    _fields_by_key: ClassVar[Mapping[str, str]]
     field_keys: ClassVar[Mapping[str, tuple[str, ...]]] = {}
     """Neutral field -> the keys that hold it in this dialect's files, where the names differ;
     lets a conversion's diagnostics point at the source line of the field they speak of."""

@@ -450,7 +450,7 @@ class Copilot(MarkdownDialect):
                 context.approximated("model", f"'{model}' written as Copilot's model of the same family, '{written}'")
             return written
         if model.id in self.model_names:
-            written = self.model_names[model.id]  # type: ignore[index]
+            written = self.model_names[model.id]
             context.approximated("model", f"'{model}' written as the same model served by Copilot, '{written}'")
             return written
         context.dropped("model", f"'{model}' has no {self.title} equivalent; the agent uses the model picked in chat")

@@ -263,8 +263,9 @@ class OpenCodeFields(FieldDialect):
         elif unknown_permission is not None and not permission:
             permission = unknown_permission
         unknown_tools = extras.pop("tools", None)
-        if context.hints.get("permission_style") == "tools" and _as_tools_map(permission) is not None:
-            fields["tools"] = {**_as_tools_map(permission), **(unknown_tools or {})}  # type: ignore[arg-type]
+        tools_map = _as_tools_map(permission) if context.hints.get("permission_style") == "tools" else None
+        if tools_map is not None:
+            fields["tools"] = {**tools_map, **(unknown_tools or {})}
             return
         if unknown_tools is not None:
             fields["tools"] = unknown_tools

@@ -172,7 +172,7 @@ class _OrasRegistry(oras.provider.Registry):
     timeout: float = 60.0
     exchanges_tokens: bool = False
 
-    def do_request(  # type: ignore[override]
+    def do_request(
         self,
         url: str,
         method: str = "GET",

@@ -23,7 +23,7 @@ import yaml
 
 from ..diagnostics import Code, ParseError, Report
 
-_Loader: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_Loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 _BOOL = re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$")
 
@@ -42,7 +42,7 @@ def _yaml12_resolvers(
     return table
 
 
-class FrontmatterLoader(_Loader):  # type: ignore[misc, valid-type]
+class FrontmatterLoader(_Loader):
     """Safe loader with YAML 1.2 core booleans and no timestamps."""
 
     yaml_implicit_resolvers = _yaml12_resolvers(_Loader.yaml_implicit_resolvers)
