@@ -62,7 +62,7 @@ def loads(
     Web page copies of agent files are recovered first. Diagnostics go to ``report``; a file
     that cannot be read raises :class:`ParseError` naming the line.
     """
-    reader, text, where, report = _reader(text, dialect, path, report)
+    reader, text, where, report = reader_for(text, dialect, path, report)
     return reader.read(text, path=where, report=report)
 
 
@@ -74,14 +74,15 @@ def loads_all(
     report: Report | None = None,
 ) -> list[Agent]:
     """Every agent in ``text``: several for files such as ``opencode.json`` or ``.roomodes``."""
-    reader, text, where, report = _reader(text, dialect, path, report)
+    reader, text, where, report = reader_for(text, dialect, path, report)
     return reader.read_all(text, path=where, report=report)
 
 
-def _reader(
+def reader_for(
     text: str, dialect: DialectLike | None, path: PathLike | None, report: Report | None
 ) -> tuple["Dialect", str, str | None, Report]:
-    """The dialect to read ``text`` with, the text itself (a page copy recovered), its path."""
+    """The dialect to read ``text`` with, the text itself (a page copy recovered), its path as
+    text, and the report its diagnostics go to. No dialect fits: :class:`ParseError`."""
     where = os.fspath(path) if path else None
     report = report if report is not None else Report(where)
     if pagecopy.is_page_copy(text):

@@ -10,10 +10,10 @@ import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterable, Iterator
 
-from . import registry, schemas
-from .api import PathLike, detect, read_text
+from . import schemas
+from .api import PathLike, read_text, reader_for
 from .diagnostics import AgentportError, Code, Report
-from .text import frontmatter, locate, pagecopy
+from .text import frontmatter, locate
 
 if TYPE_CHECKING:
     from .dialects.base import Dialect
@@ -23,14 +23,8 @@ def validate_text(text: str, dialect: str | None = None, *, path: PathLike | Non
     """Every problem in ``text`` (an agent file in ``dialect``, detected if omitted)."""
     where = os.fspath(path) if path is not None else None
     report = Report(where)
-    if pagecopy.is_page_copy(text):
-        text = pagecopy.recover(text, report)
-    name = dialect or detect(text, where)
-    if name is None:
-        report.error(Code.INVALID_INPUT, "cannot tell which dialect this file is written in; name it with --from")
-        return report
-    reader = registry.get(name)
     try:
+        reader, text, where, _ = reader_for(text, dialect, path, report)
         reader.read_all(text, path=where, report=report)
         documents = reader.schema_documents(text, where) if schemas.has_schema(reader.name) else []
     except AgentportError:

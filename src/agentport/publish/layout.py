@@ -13,7 +13,7 @@ from pathlib import Path
 
 from .. import api
 from ..bulk import discover, project_root
-from ..diagnostics import Code, Diagnostic, ParseError, Report
+from ..diagnostics import Diagnostic, Report
 from ..model import Agent
 from .errors import SourceError
 from .tree import sha256
@@ -40,18 +40,13 @@ def read_sources(sources: Iterable[Path], read: str | None = None) -> list[Sourc
     files: list[SourceFile] = []
     for path in discover(list(sources), read):
         data = path.read_bytes()
-        text = data.decode("utf-8")
-        dialect = read or api.detect(text, path)
-        report = Report(str(path))
-        if dialect is None:
-            report.error(Code.INVALID_INPUT, "cannot tell which dialect this file is written in; name it with --from")
-            raise ParseError(f"{path}: unknown dialect", list(report))
-        agents = api.loads_all(text, dialect, path=path, report=report)
+        reader, text, where, report = api.reader_for(data.decode("utf-8"), read, path, Report(str(path)))
+        agents = reader.read_all(text, path=where, report=report)
         try:
             relative = path.resolve().relative_to(project_root(path, read)).as_posix()
         except ValueError:
             relative = path.name
-        files.append(SourceFile(relative, api.get_dialect(dialect).name, data, tuple(agents), tuple(report)))
+        files.append(SourceFile(relative, reader.name, data, tuple(agents), tuple(report)))
     if not files:
         raise SourceError(f"no agent files found in {', '.join(str(source) for source in sources)}")
     return files
