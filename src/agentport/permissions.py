@@ -11,8 +11,6 @@ from typing import Iterable
 
 from .model import ANY_TOOL, Action, Rule
 
-_STRICTNESS = {Action.ALLOW: 0, Action.ASK: 1, Action.DENY: 2}
-
 
 def decide(rules: Iterable[Rule], tool: str, argument: str | None = None) -> Action | None:
     """The action for ``tool`` called with ``argument``; ``None`` if no rule speaks to it."""
@@ -33,11 +31,6 @@ def summary(rules: Iterable[Rule], tools: Iterable[str]) -> dict[str, Action | N
     """The pattern-free decision for each of ``tools``: what comparisons of agents look at."""
     rules = tuple(rules)
     return {tool: decide(rules, tool) for tool in tools}
-
-
-def strictest(actions: Iterable[Action]) -> Action:
-    """The most restrictive of ``actions``: merging rules never widens what an agent may do."""
-    return max(actions, key=_STRICTNESS.__getitem__)
 
 
 def is_allowlist(rules: tuple[Rule, ...]) -> bool:
