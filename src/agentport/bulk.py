@@ -144,19 +144,24 @@ def project_root(path: Path, read: str | None) -> Path:
 
 def convert_one(job: Job, options: Options) -> list[Outcome]:
     """Convert one file (one outcome per agent in it); never raises for a problem with the file."""
+    read = _read(job, options)
+    if isinstance(read, Outcome):
+        return [read]
+    return [_write_one(job, agent, report, options) for agent, report in read]
+
+
+def _read(job: Job, options: Options) -> list[tuple[Agent, Report]] | Outcome:
+    """The agents in a job's source, each with its report (what reading the file said goes
+    with the first), or the failed outcome of a file that cannot be read."""
     report = Report(str(job.source))
     try:
         agents = loads_all(read_text(job.source), job.read or options.read, path=job.source, report=report)
     except AgentportError:
-        return [Outcome(job.source, None, Status.FAILED, tuple(report) or _fallback(job, "unreadable"))]
+        return Outcome(job.source, None, Status.FAILED, tuple(report) or _fallback(job, "unreadable"))
     except (OSError, UnicodeDecodeError) as error:
         report.error(Code.INVALID_INPUT, f"{type(error).__name__}: {error}")
-        return [Outcome(job.source, None, Status.FAILED, tuple(report))]
-    outcomes = []
-    for agent in agents:
-        outcomes.append(_write_one(job, agent, report, options))
-        report = Report(str(job.source))  # reading diagnostics go with the first agent only
-    return outcomes
+        return Outcome(job.source, None, Status.FAILED, tuple(report))
+    return [(agent, report if index == 0 else Report(str(job.source))) for index, agent in enumerate(agents)]
 
 
 def _write_one(job: Job, agent: Agent, report: Report, options: Options) -> Outcome:
@@ -183,18 +188,13 @@ def _merge_into_containers(jobs: Iterable[Job], options: Options) -> Iterator[Ou
     dialect = registry.get(options.write)
     pending: dict[Path, list[tuple[Job, Agent, Report]]] = {}
     for job in jobs:
-        report = Report(str(job.source))
-        try:
-            agents = loads_all(read_text(job.source), options.read, path=job.source, report=report)
-        except (AgentportError, OSError, UnicodeDecodeError) as error:
-            if not report:
-                report.error(Code.INVALID_INPUT, f"{type(error).__name__}: {error}")
-            yield Outcome(job.source, None, Status.FAILED, tuple(report))
+        read = _read(job, options)
+        if isinstance(read, Outcome):
+            yield read
             continue
-        for agent in agents:
+        for agent, report in read:
             target = job.target or job.out_root / dialect.relative_path(agent)
             pending.setdefault(target, []).append((job, agent, report))
-            report = Report(str(job.source))
     for target, entries in pending.items():
         report = Report(str(target))
         try:
