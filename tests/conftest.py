@@ -9,7 +9,9 @@ import pytest
 pytest_plugins = ["support.fixtures"]
 
 REPO = Path(__file__).resolve().parents[1]
-SHARED = REPO.parent / "shared"
+CORPUS_ROOT = REPO / "tests"
+"""The repository's own copy of the real agent corpus (``tests/corpus``, with SOURCES.md and each
+folder's LICENSE) and of the seeds (``tests/seeds``), so that a fresh clone tests itself."""
 FIXTURES = REPO / "fixtures"
 
 
@@ -26,9 +28,9 @@ def accept(request: pytest.FixtureRequest) -> bool:
     return bool(request.config.getoption("--accept"))
 
 
-def shared_path(*parts: str) -> Path:
-    """A path under ../shared; a missing corpus is an error, never a skip."""
-    path = SHARED.joinpath(*parts)
+def corpus_path(*parts: str) -> Path:
+    """A path under ``tests/`` in the corpus or seeds copy; a missing file is an error, never a skip."""
+    path = CORPUS_ROOT.joinpath(*parts)
     if not path.exists():
-        raise FileNotFoundError(f"{path} is missing: the tests read the shared corpus from ../shared")
+        raise FileNotFoundError(f"{path} is missing: the corpus copy in tests/corpus and tests/seeds is incomplete")
     return path

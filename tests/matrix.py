@@ -22,7 +22,7 @@ from agentport.bulk import discover
 from agentport.validate import validate_text
 
 from agents import assert_losses_reported, assert_round_trip
-from conftest import FIXTURES, shared_path
+from conftest import FIXTURES, corpus_path
 
 SAMPLE_SIZE = 10
 """Files taken from each corpus folder, evenly spread over its sorted list."""
@@ -48,7 +48,7 @@ def samples() -> dict[str, tuple[Sample, ...]]:
             for path in discover([folder], dialect):
                 relative = path.relative_to(folder).as_posix()
                 found[dialect].append(Sample(dialect, f"fixtures/{dialect}/{relative}", _read(path), relative))
-    for folder in sorted(shared_path("corpus").iterdir()):
+    for folder in sorted(corpus_path("corpus").iterdir()):
         if folder.name not in dialects:
             continue
         files = sorted(discover([folder], folder.name))

@@ -1,4 +1,4 @@
-"""Every real agent file in ../shared/corpus and ../shared/seeds: read, identity, round trips."""
+"""Every real agent file in tests/corpus and tests/seeds: read, identity, round trips."""
 
 from __future__ import annotations
 
@@ -10,14 +10,14 @@ import agentport
 from agentport import Code, Report
 
 from agents import assert_losses_reported, assert_round_trip
-from conftest import shared_path
+from conftest import corpus_path
 
 CORPUS = {"claude": "claude", "opencode": "opencode"}
 
 
 def corpus_files(folder: str) -> list[Path]:
-    files = sorted(p for p in shared_path("corpus", folder).rglob("*.md"))
-    assert files, f"no corpus files under ../shared/corpus/{folder}"
+    files = sorted(p for p in corpus_path("corpus", folder).rglob("*.md"))
+    assert files, f"no corpus files under tests/corpus/{folder}"
     return files
 
 

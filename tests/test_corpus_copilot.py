@@ -1,4 +1,4 @@
-"""The real Copilot agents in ../shared/corpus/copilot: read, identity, round trips through
+"""The real Copilot agents in tests/corpus/copilot: read, identity, round trips through
 Claude Code and OpenCode; and the Claude Code and OpenCode corpora through Copilot and back."""
 
 from __future__ import annotations
@@ -13,11 +13,11 @@ from agentport import Code, Report
 from agentport.schemas import SchemaError
 
 from agents import assert_losses_reported, assert_round_trip
-from conftest import shared_path
+from conftest import corpus_path
 
-COPILOT = sorted(shared_path("corpus", "copilot").rglob("*.md"))
-CLAUDE = sorted(shared_path("corpus", "claude").rglob("*.md"))
-OPENCODE = sorted(shared_path("corpus", "opencode").rglob("*.md"))
+COPILOT = sorted(corpus_path("corpus", "copilot").rglob("*.md"))
+CLAUDE = sorted(corpus_path("corpus", "claude").rglob("*.md"))
+OPENCODE = sorted(corpus_path("corpus", "opencode").rglob("*.md"))
 
 REFUSED = {
     # (other dialect, file): conversions a schema refuses on the way; nothing is written.

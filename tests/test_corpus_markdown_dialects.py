@@ -1,4 +1,4 @@
-"""Every real Claude Code agent in ../shared/corpus/claude through the Markdown subagent dialects
+"""Every real Claude Code agent in tests/corpus/claude through the Markdown subagent dialects
 of Gemini CLI, Qwen Code, Cursor and Factory: a round trip keeps or reports every field, and
 every field the target cannot hold is reported. Content detection still tells the Claude Code
 and OpenCode corpora apart from these dialects."""
@@ -13,11 +13,11 @@ import agentport
 from agentport.api import read_text
 
 from agents import assert_losses_reported, assert_round_trip
-from conftest import shared_path
+from conftest import corpus_path
 
 DIALECTS = ("gemini", "qwen", "cursor", "factory")
-CLAUDE = sorted(shared_path("corpus", "claude").rglob("*.md"))
-OPENCODE = sorted(shared_path("corpus", "opencode").rglob("*.md"))
+CLAUDE = sorted(corpus_path("corpus", "claude").rglob("*.md"))
+OPENCODE = sorted(corpus_path("corpus", "opencode").rglob("*.md"))
 
 
 def test_the_corpus_is_complete() -> None:

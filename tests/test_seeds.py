@@ -6,10 +6,10 @@ import agentport
 from agentport import Code, Layout, Report
 from agentport.text import frontmatter, pagecopy
 
-from conftest import shared_path
+from conftest import corpus_path
 
-OPENCODE_SEED = shared_path("seeds", "000_bcee76f5e56ba4d0.txt")
-CLAUDE_PAGE_COPY = shared_path("seeds", "004_c2cfe775667046f4.txt")
+OPENCODE_SEED = corpus_path("seeds", "000_bcee76f5e56ba4d0.txt")
+CLAUDE_PAGE_COPY = corpus_path("seeds", "004_c2cfe775667046f4.txt")
 
 
 def recovered() -> tuple[str, Report]:

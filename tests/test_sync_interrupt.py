@@ -15,7 +15,7 @@ from pathlib import Path
 from agentport.files import TEMPORARY_SUFFIX
 from agentport.manifest import Manifest, digest
 
-from conftest import shared_path
+from conftest import corpus_path
 
 FILES = 2000
 CONFIG = '[source]\ndialect = "claude"\n\n[targets.opencode]\n'
@@ -27,7 +27,7 @@ def make_project(root: Path) -> None:
     (root / "agentport.toml").write_text(CONFIG)
     source = root / ".claude" / "agents"
     source.mkdir(parents=True)
-    corpus = sorted(shared_path("corpus", "claude").rglob("*.md"))
+    corpus = sorted(corpus_path("corpus", "claude").rglob("*.md"))
     texts = [(path.stem, path.read_text("utf-8")) for path in corpus]
     for index in range(FILES):
         stem, text = texts[index % len(texts)]
