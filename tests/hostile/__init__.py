@@ -1,0 +1,1 @@
+"""The hostile corpus: inputs written as an attacker would, and what agentport must do with them."""
