@@ -1,82 +1,59 @@
-"""Writing files so that a crash or Ctrl-C leaves each one either old or new, never half-written."""
+"""Files at paths the user named: written so that a crash or Ctrl-C leaves each one either old
+or new, never half-written; folders listed without building a list of every entry.
+
+Paths that come from content go through :mod:`agentport.containment` instead; the helpers here
+hand a path the user gave to it, with the path's folder as the (trusted) folder.
+"""
 
 from __future__ import annotations
 
 import contextlib
-import enum
 import itertools
 import os
 from pathlib import Path
-from typing import BinaryIO, Iterator
+from typing import BinaryIO, Callable, Iterable, Iterator, TypeVar
 
-TEMPORARY_SUFFIX = ".agentport-tmp"
-"""Temporary files end in this; a crash can leave one behind, never a half-written target."""
+from .containment import TEMPORARY_SUFFIX, Folder, Written, split
+from .diagnostics import AgentportError
 
-
-class Written(str, enum.Enum):
-    CREATED = "created"
-    UPDATED = "updated"
-    UNCHANGED = "unchanged"
-
-
-_known_folders: set[str] = set()
+__all__ = ["TEMPORARY_SUFFIX", "Written", "listing", "remove_leftovers", "replacing", "write_atomic"]
 
 
 def write_atomic(path: Path, text: str, *, overwrite: bool = False) -> Written:
     """Write ``text`` to ``path`` through a temporary file and a rename.
 
     An existing file with the same content is left alone (its mtime too). One with other
-    content is replaced only with ``overwrite``; otherwise :class:`FileExistsError`.
+    content is replaced only with ``overwrite``; otherwise :class:`FileExistsError`. A link at
+    ``path`` is refused, never written through.
     """
-    data = text.encode("utf-8")
-    try:
-        with open(path, "rb") as handle:
-            current: bytes | None = handle.read()
-    except FileNotFoundError:
-        current = None
-    if current == data:
-        return Written.UNCHANGED
-    if current is not None and not overwrite:
-        raise FileExistsError(f"{path} exists with other content (use --force to replace it)")
-    with replacing(path) as stream:
-        stream.write(data)
-    return Written.CREATED if current is None else Written.UPDATED
+    folder, name = split(path)
+    with folder:
+        return folder.write(name, text.encode("utf-8"), overwrite=overwrite)
 
 
 @contextlib.contextmanager
 def replacing(path: Path) -> Iterator[BinaryIO]:
     """A stream whose bytes replace ``path`` in one rename when the block ends without error,
     so that a large file can be written without holding it in memory."""
-    folder = os.fspath(path.parent)
-    temporary = os.path.join(folder, f".{path.name}.{os.getpid()}{TEMPORARY_SUFFIX}")
+    folder, name = split(path)
+    with folder, folder.replacing(name) as stream:
+        yield stream
+
+
+def remove_leftovers(folder: Folder, inside: str = "") -> int:
+    """Delete the temporary files that killed runs left in the folder ``inside`` of ``folder``;
+    returns how many. A temporary file names the process writing it: one whose process still
+    runs is left alone."""
     try:
-        with os.fdopen(_create(folder, temporary), "wb") as stream:
-            yield stream
-        os.replace(temporary, path)
-    except BaseException:
-        try:
-            os.unlink(temporary)
-        except FileNotFoundError:
-            pass
-        raise
-
-
-def remove_leftovers(folder: Path) -> int:
-    """Delete the temporary files that killed runs left in ``folder``; returns how many.
-
-    A temporary file names the process writing it: one whose process still runs is left alone.
-    """
-    try:
-        with os.scandir(folder) as entries:  # streamed: the folder may hold 100,000 files
-            leftovers = [entry.path for entry in entries if _is_leftover(entry.name)]
-    except OSError:
+        # Streamed: the folder may hold 100,000 files; only the leftovers are kept.
+        leftovers = [name for name, kind in folder.entries(inside) if kind == "file" and _is_leftover(name)]
+    except (OSError, AgentportError):
         return 0
     removed = 0
-    for path in leftovers:
+    for name in leftovers:
         try:
-            os.unlink(path)
-            removed += 1
-        except FileNotFoundError:
+            removed += folder.unlink(f"{inside}/{name}" if inside else name)
+        except (OSError, AgentportError):
             pass
     return removed
 
@@ -105,31 +82,25 @@ def _running(pid: int) -> bool:
         return True
 
 
-def _create(folder: str, temporary: str) -> int:
-    """Open ``temporary`` for writing, making its folder once per process (a stat per file
-    adds up over a large tree); a folder removed since is made again."""
-    flags = os.O_WRONLY | os.O_CREAT | os.O_TRUNC
-    if folder not in _known_folders:
-        os.makedirs(folder, exist_ok=True)
-        _known_folders.add(folder)
-    try:
-        return os.open(temporary, flags, 0o666)
-    except FileNotFoundError:
-        os.makedirs(folder, exist_ok=True)
-        return os.open(temporary, flags, 0o666)
-
-
 SORTED_UP_TO = 1024
 """Folders up to this size are read in name order (a plan reads better sorted); larger ones are
 streamed in the file system's order, so that no list grows with the number of files."""
+
+Entry = TypeVar("Entry")
+
+
+def sorted_when_few(entries: Iterable[Entry], key: Callable[[Entry], str]) -> Iterator[Entry]:
+    """``entries`` sorted by ``key`` when there are few, else streamed as they come."""
+    iterator = iter(entries)
+    head = list(itertools.islice(iterator, SORTED_UP_TO))
+    if len(head) < SORTED_UP_TO:
+        yield from sorted(head, key=key)
+        return
+    yield from head
+    yield from iterator
 
 
 def listing(folder: str) -> Iterator[os.DirEntry[str]]:
     """The entries of ``folder``: sorted by name when few, streamed when many."""
     with os.scandir(folder) as entries:
-        head = list(itertools.islice(entries, SORTED_UP_TO))
-        if len(head) < SORTED_UP_TO:
-            yield from sorted(head, key=lambda entry: entry.name)
-            return
-        yield from head
-        yield from entries
+        yield from sorted_when_few(entries, key=lambda entry: entry.name)
