@@ -149,10 +149,10 @@ def test_invalid_values_are_reported_with_their_lines() -> None:
     report = Report("bad.md")
     agent = agentport.loads(text, "factory", report=report)
     assert [(item.code, item.field, item.line) for item in report] == [
-        (Code.INVALID_VALUE, "name", 2),
         (Code.INVALID_VALUE, "model", 6),
         (Code.INVALID_VALUE, "tools", 4),
         (Code.INVALID_VALUE, "mcpServers", 5),
+        (Code.INVALID_VALUE, "name", 2),
     ]
     assert agent.rules == () and agent.mcp_servers is None
     assert agentport.dumps(agent, "factory") == text

@@ -171,11 +171,11 @@ def test_invalid_values_are_reported_with_their_lines() -> None:
     report = Report("bad.md")
     agent = agentport.loads(text, "gemini", report=report)
     assert [(item.code, item.field, item.line) for item in report] == [
-        (Code.INVALID_VALUE, "name", 2),
         (Code.INVALID_VALUE, "tools", 5),
         (Code.INVALID_VALUE, "temperature", 6),
         (Code.INVALID_VALUE, "max_turns", 7),
         (Code.INVALID_VALUE, "mcp_servers", 8),
+        (Code.INVALID_VALUE, "name", 2),
     ]
     assert agent.rules == () and agent.temperature is None and agent.max_turns is None
     assert agentport.dumps(agent, "gemini") == text

@@ -91,7 +91,7 @@ def test_plugin_holds_every_agent_as_claude_code_reads_it(tmp_path: Path, capsys
         "docs-writer.md",
         "local-helper.md",
         "release-notes.md",
-        "review/security.md",
+        "review-security.md",
         "test-writer.md",
     ]
     # A valid Claude Code file is copied byte for byte ...

@@ -50,6 +50,11 @@ class Code(str, enum.Enum):
     """Re-wrapping the prompt would change what it renders to; the prompt was kept as is."""
     SCHEMA = "schema"
     """The document does not satisfy the dialect's JSON Schema."""
+    DUPLICATE_NAME = "duplicate-name"
+    """Two sources give agents that land on one target (a file, or one entry of a many-agent
+    file): neither is written, so that neither silently replaces the other."""
+    UNSAFE_PATH = "unsafe-path"
+    """A path from content that would lead outside its folder or through a link: refused."""
 
     def __str__(self) -> str:
         return self.value
@@ -151,6 +156,15 @@ class AgentportError(Exception):
 
 class ParseError(AgentportError):
     """The input is not a readable agent file; ``diagnostics`` say where and why."""
+
+    def __init__(self, message: str, diagnostics: list[Diagnostic] | None = None) -> None:
+        super().__init__(message)
+        self.diagnostics = diagnostics or []
+
+
+class RenderError(AgentportError):
+    """The agent cannot be written in the dialect (a name with nothing valid in it, say);
+    ``diagnostics`` say where and why. Nothing is written."""
 
     def __init__(self, message: str, diagnostics: list[Diagnostic] | None = None) -> None:
         super().__init__(message)

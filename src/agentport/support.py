@@ -6,7 +6,6 @@
 from __future__ import annotations
 
 from . import registry
-from .model import Agent
 
 
 def support_table() -> list[dict[str, str]]:
@@ -21,7 +20,7 @@ def support_table() -> list[dict[str, str]]:
                 "tool": dialect.title,
                 "read": "yes" if kind.read is not Dialect.read else "no",
                 "write": "yes" if kind.write is not Dialect.write else "no",
-                "files": dialect.relative_path(Agent(name="NAME")),
+                "files": dialect.layout(),
                 "notes": dialect.notes,
             }
         )

@@ -12,13 +12,14 @@ implements the hooks once for every Markdown dialect.
 from __future__ import annotations
 
 import fnmatch
+import functools
 import re
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 from typing import Any, ClassVar, Mapping, Sequence
 
-from .. import schemas
-from ..diagnostics import Code, ParseError, Report, Severity
+from .. import containment, mappings, names, schemas
+from ..diagnostics import Code, ParseError, RenderError, Report, Severity
 from ..model import NEUTRAL_FIELDS, Agent, as_read, changed_fields
 from ..text import frontmatter, jsonc, yamlio
 from ..text.yamlio import DELETE
@@ -47,6 +48,21 @@ class Dialect:
     holds_many: ClassVar[bool] = False
     """One file holds many agents (``opencode.json``, ``.roomodes``): read_all and write_all
     are the real interface, and every agent of the dialect goes to :meth:`relative_path`."""
+    names_from: ClassVar[str | None] = None
+    """The dialect whose ``formats/<name>/mappings.toml`` states this one's name rule (its
+    ``[agent_names]`` table), when not its own."""
+
+    @functools.cached_property
+    def name_rule(self) -> names.NameRule:
+        """The names the tool accepts (see :mod:`agentport.names`)."""
+        return names.from_table(mappings.table(self.names_from or self.name).get("agent_names", {}))
+
+    def valid_name(self, name: str) -> str:
+        """``name``, or the closest name the tool accepts; :class:`RenderError` if none is."""
+        valid = self.name_rule.make_valid(name)
+        if valid is None:
+            raise RenderError(f"'{_short_text(name)}' cannot be made a {self.title} name ({self.name_rule.description})")
+        return valid
 
     def read(self, text: str, *, path: str | None = None, report: Report) -> Agent:
         raise NotImplementedError
@@ -87,6 +103,10 @@ class Dialect:
             cls._compiled_patterns = compiled
         return compiled
 
+    def layout(self) -> str:
+        """Where the tool keeps its agents, for people: ``.claude/agents/NAME.md``."""
+        return f"{self.agents_dir}/NAME{self.suffix}" if not self.holds_many else self.relative_path(Agent(name="NAME"))
+
     def name_from_path(self, path: str) -> str:
         """The agent name a file's path gives, relative to the dialect's agents folder."""
         posix = path.replace("\\", "/")
@@ -95,8 +115,11 @@ class Dialect:
         return relative[: -len(self.suffix)] if relative.endswith(self.suffix) else relative
 
     def relative_path(self, agent: Agent) -> str:
-        """Where ``agent`` goes in a project laid out for this dialect."""
-        return f"{self.agents_dir}/{agent.name}{self.suffix}"
+        """Where ``agent`` goes in a project laid out for this dialect: its file is named after
+        the name the tool accepts, so the file and the name in it agree. A name that cannot be
+        made one, or a path leaving the project, is an :class:`~agentport.diagnostics.AgentportError`."""
+        relative = f"{self.agents_dir}/{self.valid_name(agent.name)}{self.suffix}"
+        return containment.relative(relative, what="agent file path")
 
     def __repr__(self) -> str:
         return f"<dialect {self.name}>"
@@ -175,8 +198,18 @@ class FieldDialect(Dialect):
         parsed = self.parse_file(text, path, report)
         context = ReadContext(self, parsed, path, report)
         agent = self.parse(dict(parsed.data), context)
+        self._check_name(agent.name, context)
         hints = {**parsed.hints, **context.hints, "lines": self._field_lines(parsed.lines)}
         return agent.with_source(self.name, text, path, hints)
+
+    def _check_name(self, name: str, context: "ReadContext") -> None:
+        """Warn when the file names its agent in a way the tool itself rejects."""
+        rule = self.name_rule
+        if not rule.file_only and not rule.accepts(name):
+            context.warn(
+                Code.INVALID_VALUE, "name",
+                f"'{_short_text(name)}': {self.title} names are {rule.description}; the tool may reject this agent",
+            )
 
     def _field_lines(self, key_lines: Mapping[str, int]) -> dict[str, int]:
         """Source line of each neutral field and of each key (``claude.tools`` style)."""
@@ -201,17 +234,37 @@ class FieldDialect(Dialect):
     def write(self, agent: Agent, *, report: Report) -> str:
         source = agent.source
         if source is None or source.dialect != self.name:
-            data = self.render(agent, WriteContext(self, report, {}, _source_lines(agent)))
+            context = WriteContext(self, report, {}, _source_lines(agent))
+            agent = self.named_validly(agent, context)
+            data = self.render(agent, context)
             self._report_foreign_extras(agent, report)
             schemas.require_valid(self, data, report)  # like mdformat's --validate: check before writing
             return self.emit_file(data, agent, source.hints if source is not None else {})
-        if not changed_fields(agent):
+        changed = changed_fields(agent)
+        if not changed:
             return source.text
         original = as_read(agent)
         assert original is not None
+        context = WriteContext(self, report, source.hints, _source_lines(agent))
+        if "name" in changed:
+            agent = self.named_validly(agent, context)
         before = self.render(original, WriteContext(self, Report(), source.hints))
-        after = self.render(agent, WriteContext(self, report, source.hints, _source_lines(agent)))
+        after = self.render(agent, context)
         return self.edit_file(source.text, field_edits(before, after), agent, after)
+
+    def named_validly(self, agent: Agent, context: "WriteContext") -> Agent:
+        """``agent`` under the name the tool accepts (reported when it differs); a name that
+        cannot be made valid is an error."""
+        rule = self.name_rule
+        valid = rule.make_valid(agent.name)
+        if valid is None:
+            message = f"'{_short_text(agent.name)}' has nothing a {self.title} name can hold ({rule.description})"
+            context.report.error(Code.INVALID_VALUE, message, field="name", line=context.line_of("name"))
+            raise RenderError(f"{context.report.path or '<input>'}: {message}", list(context.report))
+        if valid == agent.name or rule.file_only:
+            return agent
+        context.approximated("name", f"'{agent.name}': {self.title} names are {rule.description}; written as '{valid}'")
+        return agent.replace(name=valid)
 
     def _report_foreign_extras(self, agent: Agent, report: Report) -> None:
         own = (self.name, *self.extras_keys)
@@ -336,6 +389,10 @@ def _short(value: Any, limit: int = 60) -> str:
     return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
+def _short_text(text: str, limit: int = 80) -> str:
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
 class ReadContext:
     """What a dialect's ``parse`` needs besides the data: where it is, how to report."""
 
@@ -391,6 +448,10 @@ class WriteContext:
 
     def dropped(self, field: str, message: str) -> None:
         self.report.dropped(field, message, line=self._line(field))
+
+    def line_of(self, field: str) -> int | None:
+        """The source line of ``field``, for diagnostics."""
+        return self._line(field)
 
     def approximated(self, field: str, message: str) -> None:
         self.report.approximated(field, message, line=self._line(field))

@@ -7,7 +7,6 @@ entries are tool names, ``Tool(specifier)`` rules such as ``Bash(git diff:*)``, 
 
 from __future__ import annotations
 
-import re
 from typing import Any, ClassVar
 
 from .. import mappings
@@ -172,7 +171,7 @@ class Claude(MarkdownDialect):
 
     def render(self, agent: Agent, context: WriteContext) -> dict[str, Any]:
         extras = dict(agent.extras_for(self.name))
-        fields: dict[str, Any] = {"name": self._render_name(agent.name, context)}
+        fields: dict[str, Any] = {"name": agent.name}
         if agent.description is not None:
             fields["description"] = agent.description
         tools, disallowed = self._render_rules(agent, context)
@@ -210,14 +209,6 @@ class Claude(MarkdownDialect):
 
     def _render_mcp_servers(self, servers: tuple[McpServer, ...], context: WriteContext) -> Any:
         return _render_mcp(servers, context.hints.get("mcp_style"))
-
-    def _render_name(self, name: str, context: WriteContext) -> str:
-        if "/" not in name and ":" not in name and not name.startswith("-"):
-            return name
-        # A folder or a ':' cannot be part of a name here: make a lowercase-hyphen id of it.
-        slug = "-".join(re.findall(r"[a-z0-9_.]+", name.lower())) or "agent"
-        context.approximated("name", f"'{name}' is not a valid {self.title} name; written as '{slug}'")
-        return slug
 
     def _render_rules(self, agent: Agent, context: WriteContext) -> tuple[list[str], list[str]]:
         rules = agent.rules[1:] if is_allowlist(agent.rules) else agent.rules

@@ -129,7 +129,7 @@ class Codex(FieldDialect):
 
     def render(self, agent: Agent, context: WriteContext) -> dict[str, Any]:
         extras = dict(agent.extras_for(self.name))
-        fields: dict[str, Any] = {"name": self._render_name(agent.name, context)}
+        fields: dict[str, Any] = {"name": agent.name}
         fields["description"] = self._render_description(agent, context)
         fields.update(self._render_model(agent.model, context))
         for key, value in self._render_rules(agent.rules, context).items():
@@ -154,13 +154,6 @@ class Codex(FieldDialect):
         ordered = {key: fields[key] for key in (*FIELD_ORDER, *fields) if key in fields}
         ordered["developer_instructions"] = prompt
         return ordered
-
-    def _render_name(self, name: str, context: WriteContext) -> str:
-        if "/" not in name:
-            return name
-        flat = name.replace("/", "-")
-        context.approximated("name", f"'{name}': Codex agent names cannot hold folders; written as '{flat}'")
-        return flat
 
     def _render_description(self, agent: Agent, context: WriteContext) -> str:
         if agent.description:

@@ -18,7 +18,7 @@ from typing import Any
 from .. import mappings
 from ..model import Action, Agent, Mode, ModelRef, Rule
 from ..permissions import decide
-from ._subagent import report_unheld, slug_name
+from ._subagent import report_unheld
 from ._tool_lists import report_rule_losses
 from .base import MarkdownDialect, ReadContext, WriteContext, take
 
@@ -76,7 +76,7 @@ class Cursor(MarkdownDialect):
     # --- writing -------------------------------------------------------------------------
 
     def render(self, agent: Agent, context: WriteContext) -> dict[str, Any]:
-        fields: dict[str, Any] = {"name": slug_name(agent.name, context, self.title)}
+        fields: dict[str, Any] = {"name": agent.name}
         if agent.description is not None:
             fields["description"] = agent.description
         model = self._render_model(agent.model, context)

@@ -19,7 +19,7 @@ from typing import Any
 
 from .. import mappings
 from ..model import Agent, McpServer, Mode, ModelRef, Rule
-from ._subagent import check_slug, provider_of, report_unheld, slug_name
+from ._subagent import provider_of, report_unheld
 from ._tool_lists import McpNames, ToolList, report_rule_losses
 from .base import MarkdownDialect, ReadContext, WriteContext, take
 
@@ -67,9 +67,7 @@ class Factory(MarkdownDialect):
     def parse(self, data: dict[str, Any], context: ReadContext) -> Agent:
         data = dict(data)
         extras: dict[str, Any] = {}
-        name, given = context.required_name(data)
-        if given:
-            check_slug(name, context, self.title)
+        name, _ = context.required_name(data)
         agent = Agent(
             name=name,
             description=take(data, "description", str, context, "a string"),
@@ -132,7 +130,7 @@ class Factory(MarkdownDialect):
 
     def render(self, agent: Agent, context: WriteContext) -> dict[str, Any]:
         extras = dict(agent.extras_for(self.name))
-        fields: dict[str, Any] = {"name": slug_name(agent.name, context, self.title)}
+        fields: dict[str, Any] = {"name": agent.name}
         if agent.description is not None:
             fields["description"] = agent.description
         model = self._render_model(agent.model, context)

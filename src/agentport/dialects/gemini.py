@@ -19,7 +19,7 @@ from typing import Any
 from .. import mappings
 from ..diagnostics import Code, Severity
 from ..model import Agent, McpServer, Mode, ModelRef
-from ._subagent import check_slug, report_unheld, slug_name
+from ._subagent import report_unheld
 from ._tool_lists import McpNames, ToolList, report_rule_losses
 from .base import MarkdownDialect, ReadContext, WriteContext, take
 
@@ -70,9 +70,7 @@ class Gemini(MarkdownDialect):
         data = dict(data)
         extras: dict[str, Any] = {}
         self._check_keys(data, context)
-        name, given = context.required_name(data)
-        if given:
-            check_slug(name, context, self.title)
+        name, _ = context.required_name(data)
         rules = self._read_tools(data, extras, context)
         temperature = take(data, "temperature", (int, float), context, "a number")
         agent = Agent(
@@ -161,7 +159,7 @@ class Gemini(MarkdownDialect):
         extras = dict(agent.extras_for(self.name))
         kept_as_written = set(context.hints.get(KEPT_AS_WRITTEN, ()))
         remote = extras.get("kind") == "remote" or not REMOTE_ONLY.isdisjoint(extras)
-        fields: dict[str, Any] = {"name": slug_name(agent.name, context, self.title)}
+        fields: dict[str, Any] = {"name": agent.name}
         if agent.description is not None:
             fields["description"] = agent.description
         if remote:

@@ -46,6 +46,7 @@ class OpenCodeFields(FieldDialect):
         {"name", "description", "prompt", "mode", "model", "rules", "temperature", "top_p", "max_turns",
          "color", "hidden", "disabled"}
     )
+    names_from = SHARED
     tool_table: ClassVar[str] = SHARED
     """The tool this dialect is for: ``formats/<tool_table>/`` names the tools it has beyond
     OpenCode's (``native_tools``), and the extras key of their settings is ``tool_table``."""

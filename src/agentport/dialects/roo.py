@@ -32,7 +32,6 @@ FIELDS_AS_READ = "fields_as_read"
 """Source hint: the mode's fields as the file had them, to know whether it is still so."""
 FIELD_ORDER = ("slug", "name", "roleDefinition", "whenToUse", "description", "customInstructions", "groups", "source")
 _MODES_KEY_LINE = re.compile(r'^[ \t{]*"?customModes"?[ \t]*:', re.MULTILINE)
-_NOT_IN_SLUG = re.compile(r"[^a-zA-Z0-9-]+")
 
 
 class Roo(FieldDialect):
@@ -113,7 +112,7 @@ class Roo(FieldDialect):
         edits: dict[int, tuple[dict[str, Any], dict[str, Any]]] = {}
         added: dict[str, dict[str, Any]] = {}
         for agent in agents:
-            slug = _slug_as_read(agent) if self._read_here(agent) else _slug(agent.name)
+            slug = _slug_as_read(agent) if self._read_here(agent) else self.name_rule.make_valid(agent.name)
             index = index_of.get(slug)
             if index is None:
                 mode = self._render_mode(agent, report)
@@ -174,7 +173,7 @@ class Roo(FieldDialect):
         slug = take(data, "slug", str, context, "a string")
         if not slug:
             display = data.get("name")
-            slug = (_slug(display) if isinstance(display, str) else "") or "mode"
+            slug = (self.name_rule.make_valid(display) if isinstance(display, str) else None) or "mode"
             context.warn(Code.INVALID_INPUT, "slug", f"no slug (Roo Code requires one); using '{slug}'")
         role = take(data, "roleDefinition", str, context, "a string")
         custom = take(data, "customInstructions", str, context, "a string")
@@ -227,9 +226,7 @@ class Roo(FieldDialect):
 
     def render(self, agent: Agent, context: WriteContext) -> dict[str, Any]:
         extras = dict(agent.extras_for(self.name))
-        slug = _slug(agent.name) or "mode"
-        if slug != agent.name:
-            context.approximated("name", f"'{agent.name}': a Roo Code slug has only letters, digits and '-'; written as '{slug}'")
+        slug = self.named_validly(agent, context).name
         fields: dict[str, Any] = {"slug": slug, "name": extras.pop("name", None) or _display_name(slug)}
         role, custom = _split_prompt(agent.prompt, context.hints.get("prompt_parts"))
         if not role.strip():
@@ -372,10 +369,6 @@ def _slug_as_read(agent: Agent) -> str:
 
 def _field(rule: Rule) -> str:
     return f"permission.{rule.tool}" + (f"({rule.pattern})" if rule.pattern else "")
-
-
-def _slug(name: str) -> str:
-    return _NOT_IN_SLUG.sub("-", name).strip("-")
 
 
 def _display_name(slug: str) -> str:
