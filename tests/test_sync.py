@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from pathlib import Path
 
 import pytest
@@ -12,6 +13,7 @@ from click.testing import CliRunner
 import agentport
 from agentport import config
 from agentport.cli import cli
+from agentport.containment import Folder
 from agentport.manifest import Manifest, digest
 from agentport.sync import Action, Sync
 
@@ -67,7 +69,7 @@ def test_sync_writes_every_agent_in_the_target_layout_and_a_manifest(project: Pa
     assert out(project, "alpha").read_text() == opencode("Alpha agent.")
     assert out(project, "beta").read_text() == opencode("Beta agent.", model="anthropic/claude-haiku-4-5")
     assert sorted(listed(err)) == ["created .opencode/agents/alpha.md", "created .opencode/agents/beta.md"]
-    manifest = Manifest.read(project / ".agentport" / "manifest.tsv")
+    manifest = Manifest.read(Folder(project), ".agentport/manifest.tsv")
     assert sorted(manifest) == [".opencode/agents/alpha.md", ".opencode/agents/beta.md"]
     assert manifest.get(".opencode/agents/beta.md")[1] == ".claude/agents/beta.md"  # type: ignore[index]
 
@@ -98,7 +100,7 @@ def test_a_deleted_source_removes_its_generated_file(project: Path) -> None:
     assert code == 0
     assert "deleted  .opencode/agents/beta.md  (its source .claude/agents/beta.md is gone)" in err
     assert not out(project, "beta").exists() and out(project, "alpha").exists()
-    assert list(Manifest.read(project / ".agentport/manifest.tsv")) == [".opencode/agents/alpha.md"]
+    assert list(Manifest.read(Folder(project), ".agentport/manifest.tsv")) == [".opencode/agents/alpha.md"]
 
 
 def test_a_hand_edited_file_is_a_conflict_left_alone_until_force(project: Path) -> None:
@@ -129,7 +131,7 @@ def test_a_file_a_person_wrote_at_a_target_path_is_a_conflict(project: Path) -> 
     assert code == 1
     assert "conflict  .opencode/agents/alpha.md  (exists, and sync did not write it)" in err
     assert mine.read_text() == "my own alpha\n" and out(project, "beta").exists()
-    assert ".opencode/agents/alpha.md" not in Manifest.read(project / ".agentport/manifest.tsv")
+    assert ".opencode/agents/alpha.md" not in Manifest.read(Folder(project), ".agentport/manifest.tsv")
     run("sync", "--force")
     (project / ".claude/agents/alpha.md").unlink()
     run("sync")
@@ -144,7 +146,7 @@ def test_a_file_that_already_holds_what_sync_writes_is_adopted(project: Path) ->
     code, _, err = run("sync", "-v")
     assert code == 0
     assert "unchanged  .opencode/agents/alpha.md  (adopted: it already holds what sync writes)" in err
-    assert ".opencode/agents/alpha.md" in Manifest.read(project / ".agentport/manifest.tsv")
+    assert ".opencode/agents/alpha.md" in Manifest.read(Folder(project), ".agentport/manifest.tsv")
 
 
 def test_a_stale_file_edited_by_hand_is_a_conflict_not_deleted(project: Path) -> None:
@@ -186,7 +188,8 @@ def test_dry_run_prints_the_plan_and_changes_nothing(project: Path) -> None:
 def test_check_exit_codes_say_whether_the_targets_are_up_to_date(project: Path) -> None:
     assert run("check")[0] == 1  # nothing generated yet
     run("sync")
-    assert run("check") == (0, "", "check: 2 unchanged in " + run("check")[2].split(" in ")[1])
+    code, stdout, err = run("check")
+    assert (code, stdout) == (0, "") and re.fullmatch(r"check: 2 unchanged in \d+\.\d\ds\n", err)
     (project / ".claude/agents/alpha.md").write_text(agent("alpha", body="Changed."))
     code, _, err = run("check")
     assert code == 1 and "update  .opencode/agents/alpha.md  (out of date)" in err
@@ -246,8 +249,8 @@ def test_configuration_in_pyproject(project: Path) -> None:
     code, _, err = run("sync")
     assert code == 0, err
     assert (project / "generated" / OUT / "alpha.md").read_text() == opencode("Alpha agent.")
-    assert ".opencode/agents/alpha.md" not in Manifest.read(project / "build/agents.tsv")
-    assert "generated/.opencode/agents/alpha.md" in Manifest.read(project / "build/agents.tsv")
+    assert ".opencode/agents/alpha.md" not in Manifest.read(Folder(project), "build/agents.tsv")
+    assert "generated/.opencode/agents/alpha.md" in Manifest.read(Folder(project), "build/agents.tsv")
 
 
 def test_the_configuration_is_found_from_a_subfolder(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -301,7 +304,7 @@ def test_one_bad_source_fails_alone_and_keeps_its_generated_file(project: Path) 
     assert ".claude/agents/beta.md:3" in err and "failed  .claude/agents/beta.md  (cannot be read)" in err
     assert out(project, "gamma").exists()
     assert out(project, "beta").read_text() == opencode("Beta agent.", model="anthropic/claude-haiku-4-5")
-    assert ".opencode/agents/beta.md" in Manifest.read(project / ".agentport/manifest.tsv")
+    assert ".opencode/agents/beta.md" in Manifest.read(Folder(project), ".agentport/manifest.tsv")
 
 
 def test_json_report_has_each_file_counts_diagnostics_and_timings(project: Path) -> None:
@@ -324,9 +327,13 @@ def test_agents_with_the_same_name_fail_and_a_name_cannot_leave_the_target(proje
     (project / ".claude/agents/escape.md").write_text(agent("../../outside"))
     code, _, err = run("sync")
     assert code == 1
-    assert "generates this file too: agent names must be unique in a target" in err
-    assert "the name '../../outside' would write outside ./" in err
-    assert not (project.parent / "outside.md").exists()
+    sources = sorted(line.split(": error[duplicate-name]")[0] for line in err.splitlines() if "error[duplicate-name]" in line)
+    assert sources == [".claude/agents/alpha-copy.md", ".claude/agents/alpha.md"]
+    assert "both become .opencode/agents/alpha.md: agent names must be unique in a target; neither is written" in err
+    assert not (project / OUT / "alpha.md").exists()
+    assert ".opencode/agents/alpha.md" not in Manifest.read(Folder(project), ".agentport/manifest.tsv")
+    assert "'../../outside': OpenCode names are" in err and "written as 'outside'" in err
+    assert (project / OUT / "outside.md").is_file() and not (project.parent / "outside.md").exists()
 
 
 def test_temporary_files_a_killed_run_left_are_removed(project: Path) -> None:
@@ -361,7 +368,7 @@ def test_a_run_stopped_early_records_what_it_finished(project: Path) -> None:
     first = next(changes)
     changes.close()
     assert (first.action, first.path) == (Action.UPDATE, ".opencode/agents/alpha.md")
-    manifest = Manifest.read(project / ".agentport/manifest.tsv")
+    manifest = Manifest.read(Folder(project), ".agentport/manifest.tsv")
     recorded = {path: manifest.get(path)[0] for path in manifest}  # type: ignore[index]
     assert recorded[".opencode/agents/alpha.md"] == digest(out(project, "alpha").read_bytes())
     assert recorded[".opencode/agents/beta.md"] == digest(out(project, "beta").read_bytes())  # not reached: as it was

@@ -11,6 +11,7 @@ from click.testing import CliRunner
 from agentport import config
 from agentport.cli import cli
 from agentport.config import ConfigError
+from agentport.containment import Folder
 from agentport.manifest import Manifest, ManifestError, digest
 from agentport.text.markdown import Layout
 
@@ -90,23 +91,24 @@ def test_the_configuration_is_looked_for_up_to_the_repository_top(tmp_path: Path
 
 
 def test_manifest_round_trip_and_damage(tmp_path: Path) -> None:
+    folder = Folder(tmp_path)
     path = tmp_path / ".agentport" / "manifest.tsv"
-    assert len(Manifest.read(path)) == 0
+    assert len(Manifest.read(folder, ".agentport/manifest.tsv")) == 0
     manifest = Manifest({"b/x.md": (digest(b"x"), "src/x.md"), "a/x.md": (digest(b"y"), "src/x.md")})
-    manifest.write(path)
+    manifest.write(folder, ".agentport/manifest.tsv")
     lines = path.read_text().splitlines()
     assert lines[0].startswith("# agentport sync manifest 1:")
     assert lines[2:] == [f"{digest(b'y').hex()}\ta/x.md\tsrc/x.md", f"{digest(b'x').hex()}\tb/x.md\tsrc/x.md"]
-    again = Manifest.read(path)
+    again = Manifest.read(folder, ".agentport/manifest.tsv")
     assert again == manifest and len(again) == 2
     assert again.get("a/x.md") == (digest(b"y"), "src/x.md") and again.pop("b/x.md") == (digest(b"x"), "src/x.md")
     assert list(again) == ["a/x.md"] and "b/x.md" not in again
     path.write_text(path.read_text() + "not a line\n")
     with pytest.raises(ManifestError, match=r"manifest.tsv:5: expected"):
-        Manifest.read(path)
+        Manifest.read(folder, ".agentport/manifest.tsv")
     path.write_text("something else\n")
     with pytest.raises(ManifestError, match="not an agentport sync manifest"):
-        Manifest.read(path)
+        Manifest.read(folder, ".agentport/manifest.tsv")
 
 
 def init(*args: str) -> tuple[int, str]:

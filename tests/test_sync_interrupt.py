@@ -13,6 +13,7 @@ import time
 from pathlib import Path
 
 from agentport.files import TEMPORARY_SUFFIX
+from agentport.containment import Folder
 from agentport.manifest import Manifest, digest
 
 from conftest import corpus_path
@@ -73,7 +74,7 @@ def test_a_killed_sync_leaves_each_file_old_or_new_and_the_next_sync_completes(t
         assert (out / name).read_bytes() == data
     assert not [path for path in tmp_path.rglob(f"*{TEMPORARY_SUFFIX}")]
 
-    manifest = Manifest.read(manifest_path)
+    manifest = Manifest.read(Folder(tmp_path), ".agentport/manifest.tsv")
     assert len(manifest) == FILES == sum(1 for _ in out.iterdir())
     for path in manifest:
         assert manifest.get(path)[0] == digest((tmp_path / path).read_bytes())  # type: ignore[index]

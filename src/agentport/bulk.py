@@ -2,6 +2,10 @@
 
 Files are streamed: nothing holds the list of every path or every result, so memory stays flat
 however large the tree. One bad file becomes one failed :class:`Outcome`; the rest go on.
+Files found inside a folder, and every file written, go through
+:mod:`agentport.containment`: a link inside the folder read or the folder written is refused,
+and an agent's name can never lead outside the output folder. Two sources whose agents land on
+one target are both refused (:class:`Claims`), so that neither silently replaces the other.
 """
 
 from __future__ import annotations
@@ -15,8 +19,9 @@ from typing import TYPE_CHECKING, Any, Callable, Generator, Iterable, Iterator, 
 
 from . import registry
 from .api import dumps, dumps_all, loads_all, read_text
+from .containment import Folder
 from .diagnostics import AgentportError, Code, Diagnostic, Report, Severity
-from .files import listing, write_atomic
+from .files import listing
 from .model import Agent
 from .text.markdown import KEEP, Layout
 
@@ -51,6 +56,9 @@ class Job:
     target: Path | None = None
     read: str | None = None
     """The source's dialect when its path already says (saves detecting it again)."""
+    within: Path | None = None
+    """The folder the source was found in, which it is read through (no link followed inside
+    it); ``None`` for a file named on the command line."""
 
 
 @dataclass(frozen=True)
@@ -74,22 +82,34 @@ class Outcome:
         return self.status in (Status.FAILED, Status.CONFLICT)
 
 
+@dataclass(frozen=True)
+class Found:
+    """An agent file :func:`discover_dialects` found."""
+
+    path: Path
+    dialect: str | None
+    """The dialect its path alone names (``None``: its content decides)."""
+    within: Path | None
+    """The folder it was found in (``None``: named on the command line)."""
+
+
 def discover(inputs: Iterable[Path], read: str | None) -> Iterator[Path]:
     """Agent files under ``inputs``: files as given; in folders, files a dialect's layout names.
 
     With ``read`` set, a folder holding no file in that dialect's layout is taken to be a folder
     of that dialect's files, so ``convert my-agents/ --from claude`` works too.
     """
-    for path, _ in discover_dialects(inputs, read):
-        yield path
+    for found in discover_dialects(inputs, read):
+        yield found.path
 
 
-def discover_dialects(inputs: Iterable[Path], read: str | None) -> Iterator[tuple[Path, str | None]]:
-    """:func:`discover`, with the dialect each file's path alone names (``None``: ask its content)."""
+def discover_dialects(inputs: Iterable[Path], read: str | None) -> Iterator[Found]:
+    """:func:`discover`, with the dialect each file's path alone names and the folder it was
+    found in. A link inside a folder is found like a file, and refused when read."""
     dialects = _classes(read)
     for path in inputs:
         if not path.is_dir():
-            yield path, read
+            yield Found(path, read, None)
             continue
         found = False
         loose: list[Path] = []
@@ -98,16 +118,17 @@ def discover_dialects(inputs: Iterable[Path], read: str | None) -> Iterator[tupl
             matching = [dialect.name for dialect in dialects if dialect.matches_path(text_path)]
             if matching:
                 found = True
-                yield file, matching[0] if len(matching) == 1 else read
+                yield Found(file, matching[0] if len(matching) == 1 else read, path)
             elif read and text_path.endswith(dialects[0].suffix) and not found:
                 loose.append(file)
         if not found and read:
             for file in loose:
-                yield file, read
+                yield Found(file, read, path)
 
 
 def _walk(root: Path) -> Iterator[Path]:
-    """Files below ``root``, read folder by folder (no list grows with the number of files)."""
+    """Files (and links) below ``root``, read folder by folder (no list grows with the number
+    of files); linked folders are not entered."""
     stack = [root]
     while stack:
         folder = stack.pop()
@@ -117,7 +138,7 @@ def _walk(root: Path) -> Iterator[Path]:
                 if entry.is_dir(follow_symlinks=False):
                     if entry.name not in (".git", "node_modules"):
                         subfolders.append(Path(entry.path))
-                elif entry.is_file():
+                elif entry.is_file(follow_symlinks=False) or entry.is_symlink():
                     yield Path(entry.path)
         except OSError:
             continue  # an unreadable folder holds no agent files we can convert
@@ -155,75 +176,206 @@ def _read(job: Job, options: Options) -> list[tuple[Agent, Report]] | Outcome:
     with the first), or the failed outcome of a file that cannot be read."""
     report = Report(str(job.source))
     try:
-        agents = loads_all(read_text(job.source), job.read or options.read, path=job.source, report=report)
-    except AgentportError:
-        return Outcome(job.source, None, Status.FAILED, tuple(report) or _fallback(job, "unreadable"))
+        agents = loads_all(_source_text(job), job.read or options.read, path=job.source, report=report)
+    except AgentportError as error:
+        return Outcome(job.source, None, Status.FAILED, _why(report, error))
     except (OSError, UnicodeDecodeError) as error:
         report.error(Code.INVALID_INPUT, f"{type(error).__name__}: {error}")
         return Outcome(job.source, None, Status.FAILED, tuple(report))
     return [(agent, report if index == 0 else Report(str(job.source))) for index, agent in enumerate(agents)]
 
 
+def _source_text(job: Job) -> str:
+    if job.within is None:
+        return read_text(job.source)
+    return folder_at(job.within).read_text(job.source.relative_to(job.within).as_posix())
+
+
 def _write_one(job: Job, agent: Agent, report: Report, options: Options) -> Outcome:
-    target = job.target or job.out_root / registry.get(options.write).relative_path(agent)
+    target = job.target
     try:
+        folder, relative_target = _target_of(job, agent, options.write)
+        target = folder.root / relative_target
         text = dumps(agent, options.write, report=report, layout=options.layout)
         if options.dry_run:
-            status = _planned_status(target, text)
+            status = _planned_status(folder, relative_target, text)
         else:
-            status = Status(write_atomic(target, text, overwrite=options.force).value)
+            status = Status(folder.write(relative_target, text.encode("utf-8"), overwrite=options.force).value)
     except FileExistsError as error:
         report.error(Code.INVALID_INPUT, str(error))
         return Outcome(job.source, target, Status.CONFLICT, tuple(report))
-    except AgentportError:
-        return Outcome(job.source, target, Status.FAILED, tuple(report) or _fallback(job, "cannot be written"))
+    except AgentportError as error:
+        return Outcome(job.source, target, Status.FAILED, _why(report, error))
     except OSError as error:
         report.error(Code.INVALID_INPUT, f"{type(error).__name__}: {error}")
         return Outcome(job.source, target, Status.FAILED, tuple(report))
     return Outcome(job.source, target, status, tuple(report))
 
 
+def _target_of(job: Job, agent: Agent, write: str) -> tuple[Folder, str]:
+    """The folder a job writes into and, inside it, the agent's file (checked: no name leads out)."""
+    if job.target is not None:  # a file the user named
+        return folder_at(job.target.parent), job.target.name
+    return folder_at(job.out_root), registry.get(write).relative_path(agent)
+
+
+_open_folders: dict[Path, Folder] = {}
+"""Per process: a bulk run reads and writes through few folders, each opened once."""
+
+
+def folder_at(root: Path) -> Folder:
+    """The :class:`Folder` at ``root``, kept open for the process's next files."""
+    folder = _open_folders.get(root)
+    if folder is None:
+        if len(_open_folders) >= 16:
+            _open_folders.pop(next(iter(_open_folders))).close()
+        folder = _open_folders[root] = Folder(root)
+    return folder
+
+
 def _merge_into_containers(jobs: Iterable[Job], options: Options) -> Iterator[Outcome]:
     """For a dialect whose one file holds every agent: read all, then write each file once."""
     dialect = registry.get(options.write)
-    pending: dict[Path, list[tuple[Job, Agent, Report]]] = {}
+    pending: dict[tuple[Path, str], list[tuple[Job, Agent, Report]]] = {}
     for job in jobs:
         read = _read(job, options)
         if isinstance(read, Outcome):
             yield read
             continue
         for agent, report in read:
-            target = job.target or job.out_root / dialect.relative_path(agent)
-            pending.setdefault(target, []).append((job, agent, report))
-    for target, entries in pending.items():
-        report = Report(str(target))
+            try:
+                folder, relative_target = _target_of(job, agent, options.write)
+            except AgentportError as error:
+                yield Outcome(job.source, None, Status.FAILED, _why(report, error))
+                continue
+            pending.setdefault((folder.root, relative_target), []).append((job, agent, report))
+    for (root, relative_target), entries in pending.items():
+        yield from _merge_one_container(folder_at(root), relative_target, _without_clashes(dialect, entries), options)
+
+
+def _without_clashes(
+    dialect: "Dialect", entries: list[tuple[Job, Agent, Report]]
+) -> Iterator[tuple[Job, Agent | None, Report]]:
+    """The entries of one many-agent file; two sources of one agent name (as the dialect
+    writes it) both lose their agent (``None``), each told of the other."""
+    by_name: dict[str, list[int]] = {}
+    for index, (_, agent, _) in enumerate(entries):
         try:
-            existing = read_text(target) if target.exists() else None
-            agents = [agent for _, agent, _ in entries]
-            text = dumps_all(agents, dialect, existing=existing, report=report, layout=options.layout)
+            by_name.setdefault(dialect.valid_name(agent.name), []).append(index)
+        except AgentportError:
+            by_name.setdefault(agent.name, []).append(index)
+    clashing = {index: indexes for indexes in by_name.values() if len(indexes) > 1 for index in indexes}
+    for index, (job, agent, report) in enumerate(entries):
+        if index in clashing:
+            others = [str(entries[other][0].source) for other in clashing[index] if other != index]
+            report.error(
+                Code.DUPLICATE_NAME,
+                f"'{agent.name}' is also the agent of {', '.join(others)}: neither is written, so that neither replaces the other",
+                field="name",
+            )
+            yield job, None, report
+        else:
+            yield job, agent, report
+
+
+def _merge_one_container(
+    folder: Folder, relative_target: str, entries: Iterable[tuple[Job, Agent | None, Report]], options: Options
+) -> Iterator[Outcome]:
+    entries = list(entries)
+    target = folder.root / relative_target
+    report = Report(str(target))
+    agents = [agent for _, agent, _ in entries if agent is not None]
+    status = Status.UNCHANGED
+    try:
+        if agents:
+            existing = folder.read_if_exists(relative_target)
+            text = dumps_all(
+                agents, options.write, existing=existing.decode("utf-8") if existing is not None else None,
+                report=report, layout=options.layout,
+            )
             if options.dry_run:
-                status = _planned_status(target, text)
+                status = _planned_status(folder, relative_target, text)
             else:
                 # Merging into an existing file keeps what it had: no --force needed.
-                status = Status(write_atomic(target, text, overwrite=True).value)
-        except (AgentportError, OSError, ValueError) as error:
+                status = Status(folder.write(relative_target, text.encode("utf-8"), overwrite=True).value)
+    except (AgentportError, OSError, ValueError, UnicodeDecodeError) as error:
+        if not report.has_errors:
             report.error(Code.INVALID_INPUT, f"{type(error).__name__}: {error}")
-            status = Status.FAILED
-        for index, (job, _, read_report) in enumerate(entries):
-            diagnostics = (*read_report, *(report if index == 0 else ()))
-            yield Outcome(job.source, target, status, tuple(diagnostics))
+        status = Status.FAILED
+    first = True
+    for job, agent, read_report in entries:
+        diagnostics = (*read_report, *(report if first and agent is not None else ()))
+        first = first and agent is None
+        yield Outcome(job.source, target, Status.FAILED if agent is None else status, tuple(diagnostics))
 
 
-def _planned_status(target: Path, text: str) -> Status:
-    try:
-        current = target.read_bytes()
-    except FileNotFoundError:
+def _planned_status(folder: Folder, relative_target: str, text: str) -> Status:
+    current = folder.read_if_exists(relative_target)
+    if current is None:
         return Status.CREATED
     return Status.UNCHANGED if current == text.encode("utf-8") else Status.UPDATED
 
 
-def _fallback(job: Job, message: str) -> tuple[Diagnostic, ...]:
-    return (Diagnostic(Code.INVALID_INPUT, Severity.ERROR, message, path=str(job.source)),)
+def _why(report: Report, error: AgentportError) -> tuple[Diagnostic, ...]:
+    """What the report says went wrong, or else the error itself, as a diagnostic."""
+    if not report.has_errors:
+        report.error(Code.INVALID_INPUT, str(error))
+    return tuple(report)
+
+
+class Claims:
+    """Which source each target file belongs to in one run.
+
+    Workers write as they go, so a second source whose agent lands on a target already written
+    is only found out afterwards: both are then refused, and the file is removed again if this
+    run created it (it did not exist before, so nothing of the user's is lost). Only a file
+    that existed and that ``--force`` let both replace cannot be given back; the error says so.
+    """
+
+    def __init__(self) -> None:
+        # Strings, not paths: one entry per file written, so its size is the run's memory.
+        self._owner: dict[str, tuple[str, Status]] = {}
+        self._clashed: set[str] = set()
+
+    def settle(self, outcome: Outcome) -> Iterator[Outcome]:
+        """``outcome``, and for a clash the refusals it causes."""
+        if outcome.target is None or outcome.status is Status.FAILED:
+            yield outcome
+            return
+        target = str(outcome.target)
+        first = self._owner.get(target)
+        if first is None:
+            self._owner[target] = (str(outcome.source), outcome.status)
+            yield outcome
+            return
+        first_source, first_status = first
+        removed = Status.CREATED in (first_status, outcome.status) and _remove_quietly(outcome.target)
+        lost = not removed and Status.UPDATED in (first_status, outcome.status)
+        fate = "removed again" if removed else "replaced before the clash was found" if lost else "left as it was"
+        message = (
+            f"{first_source} and {outcome.source} both become {target}: neither is written "
+            f"({outcome.target.name} {fate})"
+        )
+        if target not in self._clashed:
+            self._clashed.add(target)
+            yield _refused(Path(first_source), outcome.target, message, ())
+        # A conflict with the first source's file is the clash itself, not a second problem.
+        kept = outcome.diagnostics if outcome.status is not Status.CONFLICT else tuple(
+            item for item in outcome.diagnostics if item.severity < Severity.ERROR
+        )
+        yield _refused(outcome.source, outcome.target, message, kept)
+
+
+def _refused(source: Path, target: Path, message: str, diagnostics: tuple[Diagnostic, ...]) -> Outcome:
+    clash = Diagnostic(Code.DUPLICATE_NAME, Severity.ERROR, message, field="name", path=str(source))
+    return Outcome(source, target, Status.FAILED, (*diagnostics, clash))
+
+
+def _remove_quietly(target: Path) -> bool:
+    try:
+        return folder_at(target.parent).unlink(target.name)
+    except (AgentportError, OSError):
+        return False
 
 
 def run(jobs: Iterable[Job], options: Options, *, workers: int | None = None) -> Iterator[Outcome]:
@@ -231,8 +383,10 @@ def run(jobs: Iterable[Job], options: Options, *, workers: int | None = None) ->
     if registry.get(options.write).holds_many:
         yield from _merge_into_containers(jobs, options)
         return
+    claims = Claims()
     for outcomes in parallel_map(convert_one, jobs, options, workers=workers):
-        yield from outcomes
+        for outcome in outcomes:
+            yield from claims.settle(outcome)
 
 
 def parallel_map(

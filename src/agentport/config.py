@@ -31,7 +31,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Mapping
 
-from . import registry
+from . import containment, registry
 from .diagnostics import AgentportError, UnknownDialectError
 from .model import Agent
 from .text.markdown import KEEP, Layout, Wrap
@@ -188,7 +188,7 @@ def _target(reader: _Reader, name: str, value: Any) -> Target:
     models = reader.table(table.get("models"), f"{key}.models", None)
     for alias, model in models.items():
         if not isinstance(model, str) or not model.strip():
-            reader.fail(f"{key}.models.{alias}", f"expected a model id such as 'provider/model', found {model!r}")
+            reader.fail(f"{key}.models.{alias}", f"expected a model id such as 'provider/model', found {_short(model)}")
     return Target(
         name=name,
         dialect=dialect,
@@ -248,7 +248,7 @@ class _Reader:
         if value is None:
             return {}
         if not isinstance(value, dict):
-            self.fail(key or "(top level)", f"expected a table, found {value!r}")
+            self.fail(key or "(top level)", f"expected a table, found {_short(value)}")
         for name in value:
             if allowed is not None and name not in allowed:
                 close = difflib.get_close_matches(name, allowed, n=1)
@@ -258,18 +258,25 @@ class _Reader:
 
     def dialect(self, value: Any, key: str) -> str:
         if not isinstance(value, str):
-            self.fail(key, f"expected a dialect name, found {value!r}")
+            self.fail(key, f"expected a dialect name, found {_short(value)}")
         try:
             return registry.get(value).name
         except UnknownDialectError as error:
             return self.fail(key, str(error))
 
     def relative_path(self, value: Any, key: str) -> str:
+        """A path inside the configuration's folder (``.`` is the folder itself): a configuration
+        may come with a repository someone sent, so it never points elsewhere."""
         if not isinstance(value, str) or not value.strip():
-            self.fail(key, f"expected a path, found {value!r}")
+            self.fail(key, f"expected a path, found {_short(value)}")
         if os.path.isabs(value):
             self.fail(key, f"'{value}' is absolute; write it relative to {self.file.name}'s folder")
-        return posixpath.normpath(value.replace("\\", "/"))
+        if posixpath.normpath(value) == ".":
+            return "."
+        try:
+            return containment.relative(value)
+        except containment.UnsafePathError as error:
+            return self.fail(key, f"{error.reason}; paths stay inside {self.file.name}'s folder")
 
     def globs(self, value: Any, key: str) -> tuple[str, ...]:
         if value is None:
@@ -277,18 +284,18 @@ class _Reader:
         if isinstance(value, str):
             value = [value]
         if not isinstance(value, list) or not all(isinstance(item, str) and item for item in value):
-            self.fail(key, f"expected a list of names or globs, found {value!r}")
+            self.fail(key, f"expected a list of names or globs, found {_short(value)}")
         return tuple(value)
 
     def wrap(self, value: Any, key: str) -> Wrap:
         if value in ("keep", "no") or (isinstance(value, int) and not isinstance(value, bool) and value >= 20):
             return value
-        return self.fail(key, f'expected "keep", "no" or a column of at least 20, found {value!r}')
+        return self.fail(key, f'expected "keep", "no" or a column of at least 20, found {_short(value)}')
 
     def choice(self, value: Any, choices: tuple[str, ...], key: str) -> str | None:
         if value is None or value in choices:
             return value
-        return self.fail(key, f"expected one of {', '.join(choices)}, found {value!r}")
+        return self.fail(key, f"expected one of {', '.join(choices)}, found {_short(value)}")
 
 
 # --- a starter configuration, for ``agentport init`` -----------------------------------------
@@ -378,3 +385,8 @@ def render_starter(table: Any, existing_pyproject: str | None = None) -> str:
         document.add("tool", tomlkit.table(is_super_table=True))
     document["tool"]["agentport"] = table
     return tomlkit.dumps(document)
+
+
+def _short(value: Any, limit: int = 60) -> str:
+    text = repr(value)
+    return text if len(text) <= limit else text[: limit - 3] + "..."

@@ -19,11 +19,11 @@ one ``bytes`` (the digest, then the source's path): about 200 bytes a file with 
 from __future__ import annotations
 
 import hashlib
-from pathlib import Path
+import io
 from typing import Iterator, Mapping
 
+from .containment import Folder
 from .diagnostics import AgentportError
-from .files import replacing
 
 VERSION = 1
 HEADER = (
@@ -67,12 +67,12 @@ class Manifest:
         self._packed: dict[str, bytes] = {path: _pack(entry) for path, entry in (entries or {}).items()}
 
     @classmethod
-    def read(cls, path: Path) -> Manifest:
-        """The manifest in ``path``; an empty one if there is no such file yet."""
+    def read(cls, folder: Folder, path: str) -> Manifest:
+        """The manifest at ``path`` in ``folder``; an empty one if there is no such file yet."""
         manifest = cls()
         entries = manifest._packed
         try:
-            with path.open(encoding="utf-8", newline="\n") as stream:
+            with folder.reading(path) as binary, io.TextIOWrapper(binary, encoding="utf-8", newline="\n") as stream:
                 first = stream.readline()
                 if first and not first.startswith(_MAGIC):
                     raise ManifestError(f"{path}:1: not an agentport sync manifest (version {VERSION})")
@@ -89,13 +89,13 @@ class Manifest:
                     entries[fields[1]] = hashed + fields[2].encode("utf-8")
         except FileNotFoundError:
             pass
-        except (OSError, UnicodeDecodeError) as error:
+        except (OSError, UnicodeDecodeError, AgentportError) as error:
             raise ManifestError(f"{path}: cannot be read: {error}") from None
         return manifest
 
-    def write(self, path: Path) -> None:
-        """Write the manifest to ``path`` atomically (a crash leaves the old one)."""
-        with replacing(path) as stream:
+    def write(self, folder: Folder, path: str) -> None:
+        """Write the manifest to ``path`` in ``folder`` atomically (a crash leaves the old one)."""
+        with folder.replacing(path) as stream:
             stream.write(HEADER.encode("utf-8"))
             for name in sorted(self._packed):
                 packed = self._packed[name]

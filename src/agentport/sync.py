@@ -9,8 +9,11 @@ person, or edited since - is a conflict, left alone unless ``force`` takes it ov
 already holds exactly what sync would write is adopted as is: that is also how a run killed
 half-way is recovered. Unchanged files are not written (their mtime stays).
 
-Every file is replaced atomically (a temporary file and a rename), and the manifest is written
-last, also atomically: a crash leaves each file old or new, and the previous manifest. An
+Every path - the configuration's, each agent's, each manifest entry's - is taken inside the
+configuration's folder through :mod:`agentport.containment`: no link inside it is followed, and
+sync deletes only agent files (a path some dialect's layout names) that the manifest lists with
+the hash of their current bytes. Every file is replaced atomically (a temporary file and a
+rename), and the manifest is written last, also atomically: a crash leaves each file old or new, and the previous manifest. An
 interrupted run (Ctrl-C) records what it finished. Sources are walked folder by folder and
 converted in worker processes for large trees (:func:`agentport.bulk.parallel_map`); only the
 manifest grows with the number of files. One source that cannot be read fails alone: its
@@ -30,11 +33,12 @@ from pathlib import Path
 from typing import Generator, Iterator
 
 from . import mappings, registry
-from .api import dumps, dumps_all, loads_all, read_text
-from .bulk import parallel_map
+from .api import dumps, dumps_all, loads_all
+from .bulk import folder_at, parallel_map
 from .config import Config, ConfigError, Target
+from .containment import Folder, UnsafePathError, relative
 from .diagnostics import AgentportError, Code, Diagnostic, Report, Severity
-from .files import listing, remove_leftovers, replacing
+from .files import remove_leftovers, sorted_when_few
 from .manifest import Manifest, digest, representable
 from .model import Agent
 
@@ -135,10 +139,17 @@ class Sync:
         self.manifest_changed = False
         self._folders: set[str] = set()
         """Folders written in, to clear of what killed runs left there."""
+        self._clashed: dict[str, str] = {}
+        """Files two sources generate -> the first of them: neither is written."""
 
     @property
     def manifest_path(self) -> Path:
         return self.config.root / self.config.manifest
+
+    @property
+    def folder(self) -> Folder:
+        """The configuration's folder, which every path sync reads, writes or deletes is inside."""
+        return folder_at(self.config.root)
 
     def count_sources(self) -> int:
         """How many source files there are (a walk of the source folder), for progress bars."""
@@ -150,10 +161,18 @@ class Sync:
     def run(self) -> Generator[Change, None, None]:
         """The changes as they are made; closing it early (Ctrl-C) records what was done."""
         started = time.perf_counter()
-        if not (self.config.root / self.config.source.path).exists():
+        try:
+            source_kind = self.folder.kind(self.config.source.path)
+        except UnsafePathError as error:
+            raise ConfigError(f"{self.config.file}: source.path: {error}") from None
+        if source_kind not in ("file", "folder"):
             # Not an empty source: that would delete every generated file as stale.
-            raise ConfigError(f"{self.config.file}: source.path: {self.config.source.path} does not exist")
-        previous = Manifest.read(self.manifest_path)
+            what = {
+                None: "does not exist",
+                "link": "is a symbolic link inside the project; name the folder it points to instead",
+            }.get(source_kind, f"is a {source_kind}, not a file or folder")
+            raise ConfigError(f"{self.config.file}: source.path: {self.config.source.path} {what}")
+        previous = Manifest.read(self.folder, self.config.manifest)
         current = Manifest()
         self.manifest_changed = False
         context = _Context(self.config, self.options, previous, os.fspath(self.config.root))
@@ -168,10 +187,10 @@ class Sync:
                 for item in result.pending:
                     pending.setdefault(item.path, []).append(item)
                 for change in result.changes:
-                    yield self._record(change, previous, current)
+                    yield from self._record(change, previous, current)
             self.timings["sources"] = time.perf_counter() - started
             for change in self._containers(pending, failed_sources, context):
-                yield self._record(change, previous, current)
+                yield from self._record(change, previous, current)
             mark = time.perf_counter()
             yield from self._stale(previous, current, failed_sources)
             self.timings["stale"] = time.perf_counter() - mark
@@ -180,26 +199,28 @@ class Sync:
             results.close()
             if self.options.write and self.manifest_changed:
                 current.keep(previous)
-                current.write(self.manifest_path)
+                current.write(self.folder, self.config.manifest)
             raise
         mark = time.perf_counter()
         if self.options.write:
             if self.manifest_changed:
-                current.write(self.manifest_path)
+                current.write(self.folder, self.config.manifest)
             for folder in {*self._folders, posixpath.dirname(self.config.manifest)}:
-                remove_leftovers(self.config.root / folder)
+                remove_leftovers(self.folder, folder)
         self.timings["manifest"] = time.perf_counter() - mark
 
-    def _record(self, change: Change, previous: Manifest, current: Manifest) -> Change:
+    def _record(self, change: Change, previous: Manifest, current: Manifest) -> Iterator[Change]:
         """Update the new manifest for ``change``; a second agent writing the same file fails."""
         if change.override and change.target:
             self.overrides[(change.target, *change.override)] += 1
         key = change.path
         if key is None or change.action is Action.EXCLUDED:
-            return change
+            yield change
+            return
         self._folders.add(posixpath.dirname(key))
-        if key in current:
-            return self._duplicate(change, current)
+        if key in current or key in self._clashed:
+            yield from self._duplicate(change, current)
+            return
         old = previous.pop(key)
         if change.action in (Action.CREATE, Action.UPDATE, Action.UNCHANGED):
             assert change.digest is not None and change.source is not None
@@ -207,17 +228,36 @@ class Sync:
             self.manifest_changed |= current.get(key) != old
         elif old is not None:
             current[key] = old  # a conflict or a failure keeps the file as it was, and its owner
-        return change
+        yield change
 
-    def _duplicate(self, change: Change, current: Manifest) -> Change:
+    def _duplicate(self, change: Change, current: Manifest) -> Iterator[Change]:
+        """Two sources whose agents land on one file: both are refused, and the file is removed
+        if this run wrote it (sync owned it or created it), so that neither silently wins."""
         assert change.path is not None
-        _, first_source = current.get(change.path)  # type: ignore[misc]
-        if change.digest is not None and _file_digest(self.config.root / change.path) == change.digest:
-            current[change.path] = (change.digest, change.source)  # type: ignore[assignment]
+        first = current.get(change.path)
+        first_digest, first_source = first if first is not None else (None, self._clashed[change.path])
+        on_disk = _digest_at(self.folder, change.path)
+        # Holding what either source generates, the file is sync's own: it goes.
+        ours = on_disk is not None and on_disk in (first_digest, change.digest)
+        if ours:
+            current.pop(change.path)
             self.manifest_changed = True
-        message = f"{first_source} generates this file too: agent names must be unique in a target"
-        item = Diagnostic(Code.INVALID_INPUT, Severity.ERROR, message, path=change.source)
-        return replace(change, action=Action.FAILED, reason="two agents with one name", diagnostics=(*change.diagnostics, item))
+            if self.options.write:
+                self.folder.unlink(change.path)
+        fate = ("removed" if self.options.write else "would be removed") if ours else "left as it was"
+        message = (
+            f"{first_source} and {change.source} both become {change.path}: agent names must be unique in a "
+            f"target; neither is written ({fate})"
+        )
+        refusal = Diagnostic(Code.DUPLICATE_NAME, Severity.ERROR, message, field="name", path=change.source)
+        if change.path not in self._clashed:
+            self._clashed[change.path] = first_source
+            refused = Diagnostic(Code.DUPLICATE_NAME, Severity.ERROR, message, field="name", path=first_source)
+            yield Change(Action.FAILED, first_source, change.path, change.target, "two agents with one name", (refused,))
+        kept = change.diagnostics if change.action is not Action.CONFLICT else tuple(
+            item for item in change.diagnostics if item.severity < Severity.ERROR
+        )
+        yield replace(change, action=Action.FAILED, reason="two agents with one name", diagnostics=(*kept, refusal))
 
     def _containers(self, pending: dict[str, list[_Pending]], failed: set[str], context: _Context) -> Iterator[Change]:
         """Write each one-file-for-every-agent target once every agent has been read."""
@@ -245,52 +285,79 @@ class Sync:
                 current[key] = (hashed, source)
                 yield Change(Action.UNCHANGED, source, key, reason=f"kept: its source {source} could not be read")
                 continue
-            path = self.config.root / key
+            refusal = _not_deletable(key)
+            if refusal is not None:
+                # Not sync's to delete, whatever the manifest says: dropped from it, reported.
+                self.manifest_changed = True
+                message = f"{self.config.manifest} lists {refusal}; not deleted, and dropped from the manifest"
+                item = Diagnostic(Code.UNSAFE_PATH, Severity.ERROR, message, path=self.config.manifest)
+                yield Change(Action.FAILED, source, None, reason="unsafe manifest entry", diagnostics=(item,))
+                continue
             try:
-                on_disk = _file_digest(path)
-            except OSError as error:
+                on_disk = _digest_at(self.folder, key)
+            except (OSError, AgentportError) as error:
                 current[key] = (hashed, source)
                 yield _failure(source, key, None, Report(key), error, "cannot be read")
                 continue
             self.manifest_changed = True
             if on_disk is None:
                 continue  # already gone
-            gone = not (self.config.root / source).exists()
-            why = f"its source {source} is gone" if gone else f"{source} no longer generates it"
+            why = f"its source {source} is gone" if self._gone(source) else f"{source} no longer generates it"
             if on_disk != hashed and not self.options.force:
                 current[key] = (hashed, source)
                 yield Change(Action.CONFLICT, source, key, reason=f"edited by hand, and {why}")
                 continue
             reason = why if on_disk == hashed else f"taken over with --force: edited by hand, and {why}"
-            diff = _unified(key, path.read_bytes(), None) if self.options.diffs else None
-            if self.options.write:
-                try:
-                    os.unlink(path)
-                except OSError as error:
-                    current[key] = (hashed, source)
-                    yield _failure(source, key, None, Report(key), error)
-                    continue
+            try:
+                diff = _unified(key, self.folder.read_bytes(key), None) if self.options.diffs else None
+                if self.options.write:
+                    self.folder.unlink(key)
+            except (OSError, AgentportError) as error:
+                current[key] = (hashed, source)
+                yield _failure(source, key, None, Report(key), error)
+                continue
             self._folders.add(posixpath.dirname(key))
             yield Change(Action.DELETE, source, key, reason=reason, diff=diff)
 
+    def _gone(self, source: str) -> bool:
+        try:
+            return self.folder.kind(source) is None
+        except (OSError, AgentportError):
+            return True
+
+
+def _not_deletable(key: str) -> str | None:
+    """Why sync may not delete the manifest entry ``key``, or ``None``: only an agent file (a path
+    some dialect's layout names) inside the configuration's folder is sync's to delete."""
+    try:
+        if relative(key, what="manifest entry") != key:
+            return f"'{key}', which is not written in its plain form ({relative(key)})"
+    except UnsafePathError as error:
+        return f"an unsafe path: {error}"
+    if not any(registry.dialect_class(name).matches_path(key) for name in registry.names()):
+        return f"'{key}', which is not an agent file of any dialect"
+    return None
+
 
 def _sources(config: Config) -> Iterator[str]:
-    """The source files, relative to the configuration's folder, one folder at a time."""
-    top = os.path.join(config.root, config.source.path)
-    if os.path.isfile(top):
-        yield config.source.path
+    """The source files, relative to the configuration's folder, one folder at a time. Linked
+    folders are not entered; a linked file is listed, and refused when read."""
+    folder = folder_at(config.root)
+    top = config.source.path
+    if folder.kind(top) != "folder":
+        yield top
         return
     suffix = registry.get(config.source.dialect).suffix
     folders = [""]
     while folders:
         inside = folders.pop()
         subfolders = []
-        for entry in listing(os.path.join(top, inside)):
-            relative = f"{inside}/{entry.name}" if inside else entry.name
-            if entry.is_dir():
-                subfolders.append(relative)
-            elif entry.name.endswith(suffix) and not config.source.skips(relative):
-                yield posixpath.normpath(f"{config.source.path}/{relative}")
+        for name, kind in sorted_when_few(folder.entries(f"{top}/{inside}"), key=lambda entry: entry[0]):
+            within = f"{inside}/{name}" if inside else name
+            if kind == "folder":
+                subfolders.append(within)
+            elif kind in ("file", "link") and name.endswith(suffix) and not config.source.skips(within):
+                yield posixpath.normpath(f"{top}/{within}")
         folders.extend(sorted(subfolders, reverse=True))
 
 
@@ -299,7 +366,7 @@ def _convert_source(source: str, context: _Context) -> _Converted:
     config = context.config
     report = Report(source)
     try:
-        text = read_text(os.path.join(context.root, source))
+        text = folder_at(Path(context.root)).read_text(source)
         agents = loads_all(text, config.source.dialect, path=source, report=report)
     except (AgentportError, OSError, UnicodeDecodeError) as error:
         return _Converted(source, [_failure(source, None, None, report, error, "cannot be read")], [], failed=True)
@@ -379,13 +446,10 @@ def _settle(
     options = context.options
     data = text.encode("utf-8")
     new_digest = digest(data)
-    absolute = os.path.join(context.root, path)
+    folder = folder_at(Path(context.root))
     try:
-        with open(absolute, "rb") as handle:
-            current: bytes | None = handle.read()
-    except FileNotFoundError:
-        current = None
-    except OSError as error:
+        current = folder.read_if_exists(path)
+    except (OSError, AgentportError) as error:
         return _failure(source, path, target, Report(source), error, diagnostics=diagnostics)
     previous = context.manifest.get(path)
     if current == data:
@@ -399,9 +463,9 @@ def _settle(
         action, reason = (Action.UPDATE, f"taken over with --force: {why}") if options.force else (Action.CONFLICT, why)
     if options.write and action in (Action.CREATE, Action.UPDATE):
         try:
-            with replacing(Path(absolute)) as stream:
+            with folder.replacing(path) as stream:
                 stream.write(data)
-        except OSError as error:
+        except (OSError, AgentportError) as error:
             return _failure(source, path, target, Report(source), error, diagnostics=diagnostics)
     diff = _unified(path, current, data) if options.diffs and action in CHANGING else None
     return Change(action, source, path, target, reason, diagnostics, diff, override, new_digest)
@@ -422,11 +486,9 @@ def _failure(
     return Change(Action.FAILED, source, path, target, reason, (*diagnostics, *report))
 
 
-def _file_digest(path: Path) -> bytes | None:
-    try:
-        return digest(path.read_bytes())
-    except FileNotFoundError:
-        return None
+def _digest_at(folder: Folder, path: str) -> bytes | None:
+    data = folder.read_if_exists(path)
+    return None if data is None else digest(data)
 
 
 def _unified(path: str, before: bytes | None, after: bytes | None) -> str:

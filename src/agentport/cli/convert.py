@@ -12,9 +12,8 @@ from .. import api
 from .. import registry
 from ..bulk import Job, Options, discover, discover_dialects, project_root, run
 from ..diagnostics import AgentportError, Report
-from ..model import Agent
 from ..text.markdown import Layout
-from .choices import DIALECT
+from .choices import DIALECT, PathArgument
 from .output import Reporter
 
 
@@ -27,11 +26,11 @@ def _wrap(value: str) -> str | int:
 
 
 @click.command()
-@click.argument("sources", nargs=-1, required=True, type=click.Path(allow_dash=True))
+@click.argument("sources", nargs=-1, required=True, type=PathArgument(allow_dash=True))
 @click.option("--to", "-t", "write", required=True, type=DIALECT, help="Dialect to write.")
 @click.option("--from", "-f", "read", type=DIALECT, help="Dialect to read (detected per file if omitted).")
 @click.option(
-    "--output", "-o", type=click.Path(allow_dash=True),
+    "--output", "-o", type=PathArgument(allow_dash=True),
     help="Project folder to write into (files go to the target's layout inside it), a file name "
     "for a single input, or - for standard output. Default: the source's own project.",
 )
@@ -96,7 +95,7 @@ def convert(
 def _nothing_found(paths: list[Path], read: str | None) -> str:
     where = ", ".join(map(str, paths))
     if read:
-        layout = registry.get(read).relative_path(Agent(name="NAME"))
+        layout = registry.get(read).layout()
         return f"no {read} agent files under {where} (looked for {layout} and *{registry.get(read).suffix})"
     return (
         f"no agent files under {where}: folders are searched for the dialects' layouts "
@@ -107,13 +106,14 @@ def _nothing_found(paths: list[Path], read: str | None) -> str:
 def _jobs(paths: list[Path], read: str | None, write: str, output: str | None) -> Iterator[Job]:
     single_file = len(paths) == 1 and paths[0].is_file()
     target_suffix = registry.get(write).suffix
-    for source, dialect in discover_dialects(paths, read):
+    for found in discover_dialects(paths, read):
+        source, dialect, within = found.path, found.dialect, found.within
         if output is None:
-            yield Job(source, project_root(source, dialect), read=dialect)
+            yield Job(source, project_root(source, dialect), read=dialect, within=within)
         elif single_file and output.endswith(target_suffix) and not Path(output).is_dir():
-            yield Job(source, Path(output).parent, target=Path(output), read=dialect)
+            yield Job(source, Path(output).parent, target=Path(output), read=dialect, within=within)
         else:
-            yield Job(source, Path(output), read=dialect)
+            yield Job(source, Path(output), read=dialect, within=within)
 
 
 def _with_progress(outcomes, paths: list[Path], read: str | None, silent: bool):
@@ -147,15 +147,22 @@ def _convert_stdin(read: str | None, write: str, output: str | None, layout: Lay
         sys.stdout.write(result)
         reporter.diagnostics(report)
         return reporter.exit_code()
-    target = Path(output) if output.endswith(registry.get(write).suffix) else Path(output) / registry.get(write).relative_path(agent)
-    from ..files import write_atomic
+    from ..containment import Folder, split
 
     try:
-        written = write_atomic(target, result, overwrite=force)
+        if output.endswith(registry.get(write).suffix):
+            folder, relative = split(output)
+        else:
+            folder, relative = Folder(output), registry.get(write).relative_path(agent)
+        with folder:
+            written = folder.write(relative, result.encode("utf-8"), overwrite=force)
     except FileExistsError as error:
-        click.echo(f"{target}: error: {error}", err=True)
+        click.echo(f"{output}: error: {error}", err=True)
         return 1
-    reporter.file(written.value, "<stdin>", str(target), report)
+    except (AgentportError, OSError) as error:
+        click.echo(f"{output}: error: {error}", err=True)
+        return 1
+    reporter.file(written.value, "<stdin>", str(folder.root / relative), report)
     return reporter.finish()
 
 

@@ -11,12 +11,12 @@ import click
 from .. import api
 from ..diagnostics import AgentportError, Report
 from ..serialize import agent_to_json
-from .choices import DIALECT
+from .choices import DIALECT, PathArgument
 from .output import Reporter
 
 
 @click.command()
-@click.argument("file", type=click.Path(dir_okay=False, allow_dash=True))
+@click.argument("file", type=PathArgument(dir_okay=False, allow_dash=True))
 @click.option("--from", "-f", "read", type=DIALECT, help="Dialect of FILE (detected if omitted).")
 def show(file: str, read: str | None) -> int:
     """Print the neutral model of an agent FILE as JSON (diagnostics go to standard error).
@@ -44,7 +44,7 @@ def show(file: str, read: str | None) -> int:
 
 
 @click.command()
-@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True))
+@click.argument("paths", nargs=-1, required=True, type=PathArgument(exists=True))
 def detect(paths: tuple[str, ...]) -> int:
     """Print the dialect of each file (folders are searched for agent files).
 

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import click
 
 from ..diagnostics import AgentportError, ParseError
-from .choices import DIALECT
+from .choices import DIALECT, PathArgument
 from .output import Reporter
 
 if TYPE_CHECKING:
@@ -132,14 +132,14 @@ def _note(reporter: Reporter, message: str) -> None:
 
 
 @click.command()
-@click.argument("sources", nargs=-1, required=True, type=click.Path(exists=True))
+@click.argument("sources", nargs=-1, required=True, type=PathArgument(exists=True))
 @click.option("--plugin", "kind", flag_value="plugin", help="Pack agent files (any dialect) into a plugin.")
 @click.option("--marketplace", "kind", flag_value="marketplace", help="Pack plugin folders into a marketplace.")
 @click.option(
     "--output",
     "-o",
     required=True,
-    type=click.Path(file_okay=False),
+    type=PathArgument(file_okay=False),
     help="The folder to build (refused if it holds something else, unless --force).",
 )
 @click.option("--name", help="Plugin or marketplace name, kebab-case [default: the output folder's name].")
@@ -244,7 +244,7 @@ def pack(
 
 
 @click.command()
-@click.argument("folder", type=click.Path(exists=True, file_okay=False))
+@click.argument("folder", type=PathArgument(exists=True, file_okay=False))
 @click.argument("remote")
 @click.option("--branch", "-b", help="Branch to publish to [default: the remote's default branch, else main].")
 @click.option("--message", "-m", help="Commit message [default: 'Publish NAME VERSION, ...'].")
@@ -370,7 +370,7 @@ def install(
 
 @click.command()
 @click.argument("reference", metavar="REF")
-@click.argument("sources", nargs=-1, required=True, type=click.Path(exists=True))
+@click.argument("sources", nargs=-1, required=True, type=PathArgument(exists=True))
 @click.option("--from", "-f", "read", type=DIALECT, help="Dialect of the agent files (detected per file if omitted).")
 @click.option("--version", "version", help="org.opencontainers.image.version [default: REF's tag, unless 'latest'].")
 @click.option("--source", "source_url", help="org.opencontainers.image.source [default: git's origin URL].")
@@ -444,7 +444,7 @@ def push(
 
 @click.command()
 @click.argument("reference", metavar="REF")
-@click.argument("directory", metavar="[DIR]", required=False, type=click.Path(file_okay=False))
+@click.argument("directory", metavar="[DIR]", required=False, type=PathArgument(file_okay=False))
 @click.option("--to", "-t", "dialect", type=DIALECT, required=True, help="Dialect to install the agents as.")
 @_report_options
 @_registry_options

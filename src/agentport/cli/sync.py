@@ -19,6 +19,7 @@ from ..config import Config, ConfigError
 from ..diagnostics import Diagnostic, Severity
 from ..manifest import ManifestError
 from ..sync import CHANGING, Action, Change, Options, Sync
+from .choices import PathArgument
 from .output import Reporter
 
 PROGRESS_AFTER = 1.0
@@ -36,7 +37,7 @@ class BadConfig(click.ClickException):
 
 def _run_options(command: Callable[..., Any]) -> Callable[..., Any]:
     options = [
-        click.option("--config", "-c", "config_path", type=click.Path(dir_okay=False, exists=True),
+        click.option("--config", "-c", "config_path", type=PathArgument(dir_okay=False, exists=True),
                      help="The configuration [default: agentport.toml, or [tool.agentport] in pyproject.toml, "
                      "here or in a folder above]."),
         click.option("--jobs", "-j", type=click.IntRange(1), help="Worker processes for large trees [default: all cores]."),

@@ -5,12 +5,12 @@ from __future__ import annotations
 import click
 
 from ..diagnostics import Severity
-from .choices import DIALECT
+from .choices import DIALECT, PathArgument
 from .output import Reporter
 
 
 @click.command()
-@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True))
+@click.argument("paths", nargs=-1, required=True, type=PathArgument(exists=True))
 @click.option("--from", "-f", "read", type=DIALECT, help="Dialect of the files (detected per file if omitted).")
 @click.option("--report", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
               help="Problems as FILE:LINE:COL lines on standard error, or one JSON document on standard output.")
